@@ -1,0 +1,38 @@
+import { loadConfig, ConfigError } from './config.ts';
+
+describe('loadConfig', () => {
+  it('applies the SPEC §6 defaults', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/tenantry');
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092']);
+    expect(config.port).toBe(3000);
+    expect(config.rateLimitMax).toBe(60);
+    expect(config.logLevel).toBe('info');
+    expect(config.jwtIsDevelopmentSecret).toBe(true);
+    expect(config.topics).toEqual({ tenantEvents: 'tenant.events', tenantProvisioning: 'tenant.provisioning' });
+    expect(config.bootstrapSuperuser).toBeNull();
+  });
+
+  it('prefixes topic names', () => {
+    expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).topics.tenantEvents).toBe('qa.tenant.events');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('requires the bootstrap password with the bootstrap email', () => {
+    expect(() => loadConfig({ BOOTSTRAP_SUPERUSER_EMAIL: 'root@example.com' })).toThrow(/BOOTSTRAP_SUPERUSER_PASSWORD/);
+    const config = loadConfig({ BOOTSTRAP_SUPERUSER_EMAIL: 'Root@Example.com', BOOTSTRAP_SUPERUSER_PASSWORD: 'longenough' });
+    expect(config.bootstrapSuperuser).toEqual({ email: 'root@example.com', password: 'longenough' });
+  });
+
+  it('treats empty variables as unset and rejects short secrets', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).jwtIsDevelopmentSecret).toBe(false);
+  });
+});

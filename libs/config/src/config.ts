@@ -1,0 +1,100 @@
+import envSchema from 'env-schema';
+
+/** Every environment variable Tenantry reads, validated once at start (SPEC §6). */
+export interface Config {
+  databaseUrl: string;
+  controlSchema: string;
+  kafkaBrokers: string[];
+  kafkaTopicPrefix: string;
+  kafkaClientId: string;
+  host: string;
+  port: number;
+  jwt: { algorithm: 'HS256'; secret: string } | { algorithm: 'RS256' | 'ES256'; publicKey: string; privateKey?: string };
+  jwtIsDevelopmentSecret: boolean;
+  tokenTtlSeconds: number;
+  bootstrapSuperuser: { email: string; password: string } | null;
+  rateLimitMax: number;
+  bodyLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  topics: { tenantEvents: string; tenantProvisioning: string };
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'tenantry-development-secret-change-me-0123456789';
+
+const schema = {
+  type: 'object',
+  properties: {
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/tenantry' },
+    CONTROL_SCHEMA: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'control' },
+    KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$', default: '127.0.0.1:9092' },
+    KAFKA_TOPIC_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9._-]*$', default: '' },
+    KAFKA_CLIENT_ID: { type: 'string', minLength: 1, default: 'tenantry' },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    JWT_SECRET: { type: 'string', minLength: 32 },
+    JWT_PUBLIC_KEY: { type: 'string', minLength: 1 },
+    JWT_PRIVATE_KEY: { type: 'string', minLength: 1 },
+    JWT_ALGORITHM: { type: 'string', enum: ['HS256', 'RS256', 'ES256'] },
+    TOKEN_TTL_SECONDS: { type: 'integer', minimum: 60, maximum: 86400, default: 3600 },
+    BOOTSTRAP_SUPERUSER_EMAIL: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' },
+    BOOTSTRAP_SUPERUSER_PASSWORD: { type: 'string', minLength: 8 },
+    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 60 },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 1048576 },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+  },
+  dependencies: {
+    BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
+    BOOTSTRAP_SUPERUSER_PASSWORD: ['BOOTSTRAP_SUPERUSER_EMAIL'],
+  },
+} as const;
+
+/** Thrown when the environment is invalid; the message lists every problem with the variable name. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type RawEnv = Record<string, string | number | undefined>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "not set" (a common result of `FOO= npm start`).
+  const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  let raw: RawEnv;
+  try {
+    raw = envSchema({ schema, data, dotenv: false });
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}. See README "Configuration".`);
+  }
+  const str = (k: string) => raw[k] as string | undefined;
+
+  let jwt: Config['jwt'];
+  const publicKey = str('JWT_PUBLIC_KEY');
+  if (publicKey) {
+    const algorithm = (str('JWT_ALGORITHM') ?? (publicKey.includes('EC') ? 'ES256' : 'RS256')) as 'RS256' | 'ES256';
+    if (algorithm === ('HS256' as string)) {
+      throw new ConfigError('Invalid configuration: JWT_ALGORITHM=HS256 cannot be used with JWT_PUBLIC_KEY.');
+    }
+    jwt = { algorithm, publicKey, privateKey: str('JWT_PRIVATE_KEY') };
+  } else {
+    jwt = { algorithm: 'HS256', secret: str('JWT_SECRET') ?? DEVELOPMENT_JWT_SECRET };
+  }
+
+  const prefix = str('KAFKA_TOPIC_PREFIX') ?? '';
+  const email = str('BOOTSTRAP_SUPERUSER_EMAIL');
+  return {
+    databaseUrl: str('DATABASE_URL')!,
+    controlSchema: str('CONTROL_SCHEMA')!,
+    kafkaBrokers: str('KAFKA_BROKERS')!.split(','),
+    kafkaTopicPrefix: prefix,
+    kafkaClientId: str('KAFKA_CLIENT_ID')!,
+    host: str('HOST')!,
+    port: raw.PORT as number,
+    jwt,
+    jwtIsDevelopmentSecret: !publicKey && !str('JWT_SECRET'),
+    tokenTtlSeconds: raw.TOKEN_TTL_SECONDS as number,
+    bootstrapSuperuser: email ? { email: email.toLowerCase(), password: str('BOOTSTRAP_SUPERUSER_PASSWORD')! } : null,
+    rateLimitMax: raw.RATE_LIMIT_MAX as number,
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
+    logLevel: str('LOG_LEVEL') as Config['logLevel'],
+    topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
+  };
+}

@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, DEVELOPMENT_JWT_SECRET } from './config.ts';
+export type { Config } from './config.ts';

@@ -1,0 +1,2 @@
+export { createLogger, REDACTED_PATHS } from './logger.ts';
+export type { Logger, CreateLoggerOptions } from './logger.ts';
