@@ -1,0 +1,64 @@
+import { BUSINESS_TYPES, ECONOMIC_ACTIVITY_CATEGORIES, TENANT_SNAPSHOT_FIELDS, TENANT_STATUSES } from '../tenant-snapshot.ts';
+import { dateTime, nullableInteger, nullableString } from './nullable.ts';
+
+export const economicActivitySchema = {
+  type: 'object',
+  required: ['code', 'name', 'category', 'taxable'],
+  properties: {
+    code: { type: 'string', pattern: '^[0-9]{6}$', description: '6-digit ACTECO code' },
+    name: { type: 'string' },
+    category: { type: 'string', enum: ECONOMIC_ACTIVITY_CATEGORIES },
+    taxable: { type: 'boolean' },
+  },
+} as const;
+
+export const tenantSettingsSchema = {
+  type: 'object',
+  required: ['default_currency', 'timezone'],
+  properties: {
+    default_currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217' },
+    timezone: { type: 'string', minLength: 1, description: 'IANA time zone name' },
+  },
+} as const;
+
+/**
+ * JSON Schema (draft-07) of TenantSnapshot: SPEC §2 without `members`.
+ * `additionalProperties` is deliberately left out: validators then accept newer fields (v1 grows
+ * additively), while Fastify's serializer still writes only the fields listed here.
+ * It carries no `$id`, so it can be inlined anywhere; to register it with Fastify use
+ * `{ $id: 'TenantSnapshot', ...tenantSnapshotSchema }`.
+ */
+export const tenantSnapshotSchema = {
+  title: 'TenantSnapshot',
+  type: 'object',
+  required: TENANT_SNAPSHOT_FIELDS,
+  properties: {
+    id: { type: 'string', format: 'uuid', description: 'UUIDv7' },
+    name: { type: 'string', minLength: 1 },
+    slug: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' },
+    description: nullableString,
+    business_type: { type: 'string', enum: BUSINESS_TYPES },
+    status: { type: 'string', enum: TENANT_STATUSES },
+    is_active: { type: 'boolean' },
+    schema_name: { type: 'string', pattern: '^tenant_[0-9a-f]{32}$' },
+    schema_version: { ...nullableString, description: 'last tenant migration applied; null until provisioned' },
+    rut: { type: ['string', 'null'], pattern: '^[0-9]{1,8}-[0-9K]$', description: 'normalized, e.g. 12345678-K' },
+    address: nullableString,
+    commune: nullableString,
+    city: nullableString,
+    post_code: nullableString,
+    country_code: { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' },
+    country_name: { type: 'string' },
+    giro: nullableString,
+    billing_day: { type: 'integer', minimum: 1, maximum: 31 },
+    economic_activities: { type: 'array', items: economicActivitySchema },
+    plan_id: { type: 'string', minLength: 1 },
+    user_limit: { ...nullableInteger, minimum: 0 },
+    max_users: { ...nullableInteger, minimum: 0, description: 'null = unlimited' },
+    group_id: nullableString,
+    settings: tenantSettingsSchema,
+    version: { type: 'integer', minimum: 1 },
+    created_at: dateTime,
+    updated_at: dateTime,
+  },
+} as const;

@@ -1,0 +1,99 @@
+/** Values of `business_type` (SPEC §2). */
+export const BUSINESS_TYPES = ['wallet', 'exchange', 'lending', 'payment_processor', 'other'] as const;
+export type BusinessType = (typeof BUSINESS_TYPES)[number];
+
+/** Values of `status` (SPEC §2). `is_active` is false for `suspended` and `deactivated`. */
+export const TENANT_STATUSES = ['pending_setup', 'active', 'suspended', 'deactivated', 'setup_failed'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** `category` of an economic activity (SII first or second category). */
+export const ECONOMIC_ACTIVITY_CATEGORIES = ['1ra', '2da'] as const;
+export type EconomicActivityCategory = (typeof ECONOMIC_ACTIVITY_CATEGORIES)[number];
+
+export interface EconomicActivity {
+  /** 6-digit ACTECO code, unique within a tenant. */
+  code: string;
+  name: string;
+  category: EconomicActivityCategory;
+  taxable: boolean;
+}
+
+export interface TenantSettings {
+  /** ISO 4217, e.g. "CLP". */
+  default_currency: string;
+  /** IANA time zone, e.g. "America/Santiago". */
+  timezone: string;
+}
+
+/**
+ * The tenant as carried by every event on tenant.events and returned by the REST API:
+ * SPEC §2 without `members`. Consumers must ignore fields they do not know (v1 grows additively).
+ */
+export interface TenantSnapshot {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  business_type: BusinessType;
+  status: TenantStatus;
+  is_active: boolean;
+  schema_name: string;
+  schema_version: string | null;
+  rut: string | null;
+  address: string | null;
+  commune: string | null;
+  city: string | null;
+  post_code: string | null;
+  country_code: string;
+  country_name: string;
+  giro: string | null;
+  billing_day: number;
+  economic_activities: EconomicActivity[];
+  plan_id: string;
+  user_limit: number | null;
+  max_users: number | null;
+  group_id: string | null;
+  settings: TenantSettings;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Every field of TenantSnapshot, in contract order. The `satisfies` clause plus the spec make sure
+ * the list, the type and the JSON Schema never drift apart.
+ */
+export const TENANT_SNAPSHOT_FIELDS = [
+  'id',
+  'name',
+  'slug',
+  'description',
+  'business_type',
+  'status',
+  'is_active',
+  'schema_name',
+  'schema_version',
+  'rut',
+  'address',
+  'commune',
+  'city',
+  'post_code',
+  'country_code',
+  'country_name',
+  'giro',
+  'billing_day',
+  'economic_activities',
+  'plan_id',
+  'user_limit',
+  'max_users',
+  'group_id',
+  'settings',
+  'version',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof TenantSnapshot)[];
+
+// Compile-time check that no TenantSnapshot key is missing from TENANT_SNAPSHOT_FIELDS.
+type MissingField = Exclude<keyof TenantSnapshot, (typeof TENANT_SNAPSHOT_FIELDS)[number]>;
+const noMissingField: [MissingField] extends [never] ? true : MissingField = true;
+void noMissingField;

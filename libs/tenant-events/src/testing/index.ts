@@ -1,0 +1,1 @@
+export { buildTenantSnapshot, buildTenantMember } from './fixtures.ts';
