@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomClusterId } from './broker-config.ts';
+import { paths } from './paths.ts';
+
+/** True once KRaft storage has been formatted (Kafka writes meta.properties into the log dir). */
+export function isFormatted(logDirs = paths.logDirs): boolean {
+  return existsSync(join(logDirs, 'meta.properties'));
+}
+
+/**
+ * Formats KRaft storage once, with a fresh cluster id. Later starts reuse it, so topics and
+ * committed offsets survive a restart; delete `.data/kafka/` to start from nothing.
+ */
+export function formatStorageOnce(java: string, classpath: string, log: (line: string) => void): boolean {
+  if (isFormatted()) return false;
+  mkdirSync(paths.logDirs, { recursive: true });
+  const clusterId = randomClusterId();
+  // Static quorum (controller.quorum.voters), so no --standalone: that flag is for dynamic quorums.
+  const result = spawnSync(
+    java,
+    [
+      '-Xmx256m',
+      `-Dlog4j2.configurationFile=${paths.log4jConfig}`,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--cluster-id',
+      clusterId,
+      '--config',
+      paths.serverProperties,
+      '--ignore-formatted',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      `Formatting Kafka storage in ${paths.logDirs} failed (exit ${result.status ?? result.signal}):\n` +
+        `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(),
+    );
+  }
+  log(`Formatted KRaft storage in ${paths.logDirs} (cluster id ${clusterId}).`);
+  return true;
+}
