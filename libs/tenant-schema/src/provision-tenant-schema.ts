@@ -1,0 +1,105 @@
+import type { Logger } from '@tenantry/logger';
+import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
+import { readSchemaVersionIn, schemaExists } from './catalog.ts';
+import { TenantSchemaError } from './errors.ts';
+import { quoteIdentifier } from './quote-identifier.ts';
+import { seedTenantSchema } from './seed-tenant-schema.ts';
+import { lockTenantSchema } from './tenant-lock.ts';
+import { createTenantMigrator } from './tenant-migrator.ts';
+import { roleNameFor, schemaNameFor } from './tenant-names.ts';
+import { ensureTenantRole } from './tenant-role.ts';
+import type { TenantSchemaInput } from './tenant-input.ts';
+import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
+import { assertTenantInput } from './validate-tenant-input.ts';
+
+export interface ProvisionTenantSchemaOptions {
+  /** Migrations to apply; defaults to every tenant migration. Tests inject failing ones here. */
+  migrations?: readonly TenantMigration[];
+  logger?: Logger;
+  /** LOGIN for a role this call creates (default true); an existing role keeps its state. */
+  roleLogin?: boolean;
+}
+
+export interface ProvisionTenantSchemaResult {
+  schemaName: string;
+  roleName: string;
+  /** Name of the last migration recorded in the schema. */
+  schemaVersion: string;
+  /** Migrations this call applied (empty when the schema was already up to date). */
+  appliedMigrations: string[];
+  durationMs: number;
+  /** True when this call created the schema, false when it existed already. */
+  created: boolean;
+}
+
+/**
+ * Creates (or completes) a tenant's schema in ONE transaction: schema, role and grants, every
+ * pending migration, and the seed rows. A failure anywhere rolls all of it back, so after a crash
+ * the schema is either complete or absent and a retry starts clean. Idempotent: on an existing
+ * schema it applies only pending migrations, re-asserts the role's grants and leaves data alone.
+ */
+export async function provisionTenantSchema(
+  orm: TenantSchemaOrm,
+  tenant: TenantSchemaInput,
+  { migrations = tenantMigrations, logger, roleLogin = true }: ProvisionTenantSchemaOptions = {},
+): Promise<ProvisionTenantSchemaResult> {
+  const started = performance.now();
+  assertTenantInput(tenant);
+  if (migrations.length === 0) {
+    throw new TenantSchemaError('TNT_ERR_NO_TENANT_MIGRATIONS', 'No tenant migrations given; a tenant schema needs at least one.');
+  }
+  const schemaName = schemaNameFor(tenant.id);
+  const roleName = roleNameFor(tenant.id);
+  const log = logger?.child({ tenant_id: tenant.id, schema: schemaName });
+  let currentMigration: string | undefined;
+
+  try {
+    const outcome = await orm.em.fork().transactional(async (tx) => {
+      await lockTenantSchema(tx, schemaName);
+      const created = !(await schemaExists(tx, schemaName));
+      if (created) {
+        await tx.execute(`create schema ${quoteIdentifier(schemaName)}`);
+      }
+      // Fresh migrator per attempt: see tenant-migrator.ts for the stale-cache trap it avoids.
+      const migrator = createTenantMigrator(tx, migrations);
+      migrator.on('migrating', ({ name }) => {
+        currentMigration = name;
+        log?.debug({ migration: name }, 'applying tenant migration');
+      });
+      const applied = await migrator.up({ schema: schemaName, transaction: tx.getTransactionContext() });
+      currentMigration = undefined;
+      const seeded = await seedTenantSchema(tx, schemaName, tenant);
+      const roleCreated = await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin });
+      const schemaVersion = await readSchemaVersionIn(tx, schemaName);
+      if (!schemaVersion) {
+        throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);
+      }
+      return { created, applied: applied.map((m) => m.name), seeded, roleCreated, schemaVersion };
+    });
+    const durationMs = Math.round(performance.now() - started);
+    log?.info(
+      { created: outcome.created, seeded: outcome.seeded, role_created: outcome.roleCreated, applied: outcome.applied, schema_version: outcome.schemaVersion, duration_ms: durationMs },
+      outcome.created ? 'tenant schema provisioned' : 'tenant schema up to date',
+    );
+    return {
+      schemaName,
+      roleName,
+      schemaVersion: outcome.schemaVersion,
+      appliedMigrations: outcome.applied,
+      durationMs,
+      created: outcome.created,
+    };
+  } catch (error) {
+    if (error instanceof TenantSchemaError) {
+      throw error;
+    }
+    const step = currentMigration ? `migration ${currentMigration}` : 'provisioning';
+    const reason = error instanceof Error ? error.message : String(error);
+    log?.error({ err: error, migration: currentMigration }, 'tenant schema provisioning failed; nothing was kept');
+    // Retriable: the transaction rolled back as a whole, so trying again starts from a clean slate.
+    throw new TenantSchemaError('TNT_ERR_PROVISIONING_FAILED', `Provisioning ${schemaName} failed in ${step} (rolled back, nothing kept): ${reason}`, {
+      retriable: true,
+      cause: error,
+    });
+  }
+}
