@@ -1,0 +1,30 @@
+export { createKafkaClient, pinoLogCreator } from './client.ts';
+export type { CreateKafkaClientOptions } from './client.ts';
+export { createIdempotentProducer } from './producer.ts';
+export type { IdempotentProducer } from './producer.ts';
+export { ensureTopics, tenantTopics, TENANT_EVENTS_PARTITIONS } from './topics.ts';
+export type { TopicSpec } from './topics.ts';
+export { createRetry, backoffDelay, abortableSleep } from './retry.ts';
+export type { RetryOptions } from './retry.ts';
+export { RETRY_DEFAULTS } from './retry-defaults.ts';
+export { runConsumer } from './consumer-runner.ts';
+export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
+export {
+  deadLetterTopicFor,
+  DLQ_HEADERS,
+  buildDeadLetter,
+  readDeadLetterInfo,
+  stripDeadLetterHeaders,
+  createDeadLetterPublisher,
+} from './dead-letter.ts';
+export type { DeadLetterSource, DeadLetterInfo, DeadLetterPublisher } from './dead-letter.ts';
+export {
+  KafkaPlumbingError,
+  RetriableError,
+  NonRetriableError,
+  RetriesExhaustedError,
+  RetryAbortedError,
+  isRetriable,
+  describeError,
+} from './errors.ts';
+export type { KafkaErrorContext } from './errors.ts';
