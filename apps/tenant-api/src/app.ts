@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '@tenantry/config';
+import type { ControlOrm } from '@tenantry/control-db';
+import type { Logger } from '@tenantry/logger';
+import validation from './plugins/validation.ts';
+import problemDetails from './plugins/problem-details.ts';
+import controlDb from './plugins/control-db.ts';
+import auth from './plugins/auth.ts';
+import requestId, { requestIdFrom } from './plugins/request-id.ts';
+import rateLimit from './plugins/rate-limit.ts';
+import swagger from './plugins/swagger.ts';
+import { problemSchema } from './schemas/problem.ts';
+import { tenantSchema } from './schemas/tenant.ts';
+import { authRoutes } from './routes/auth/index.ts';
+import { tenantRoutes } from './routes/tenants/index.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health/index.ts';
+
+export interface AppDependencies {
+  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'bodyLimitBytes'>;
+  orm: ControlOrm;
+  logger: Logger;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+/** The HTTP application as a plain Fastify instance; `server.ts` only listens and shuts down. */
+export async function buildApp({ config, orm, logger, readiness = {} }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
+    trustProxy: '127.0.0.1',
+    routerOptions: { maxParamLength: 200 },
+  });
+  // JSON only: any other content type is a malformed request (400), not a string body.
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(problemSchema);
+  app.addSchema(tenantSchema);
+  await app.register(validation);
+  await app.register(problemDetails);
+  await app.register(requestId);
+  await app.register(controlDb, { orm });
+  await app.register(swagger);
+  await app.register(rateLimit, { max: config.rateLimitMax });
+  await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(healthRoutes, {
+    checks: { database: async () => void (await orm.em.fork().execute('select 1')), ...readiness },
+  });
+  await app.register(authRoutes, { prefix: '/v1/auth', tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(tenantRoutes, { prefix: '/v1/tenants' });
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * Every error code tenant-api answers with, its HTTP status and title. One list, so the docs and
+ * the problem+json handler cannot drift (a test checks the README lists each code).
+ */
+export const ERROR_CODES = {
+  TNT_ERR_MALFORMED_REQUEST: { status: 400, title: 'Malformed request' },
+  TNT_ERR_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  TNT_ERR_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  TNT_ERR_BAD_CREDENTIALS: { status: 401, title: 'Invalid email or password' },
+  TNT_ERR_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  TNT_ERR_NOT_FOUND: { status: 404, title: 'Not found' },
+  TNT_ERR_TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
+  TNT_ERR_SLUG_TAKEN: { status: 409, title: 'Slug already taken' },
+  TNT_ERR_RUT_TAKEN: { status: 409, title: 'RUT already registered' },
+  TNT_ERR_EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
+  TNT_ERR_INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
+  TNT_ERR_VERSION_MISMATCH: { status: 412, title: 'Precondition failed' },
+  TNT_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  TNT_ERR_UNPROCESSABLE: { status: 422, title: 'Validation failed' },
+  TNT_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  TNT_ERR_INTERNAL: { status: 500, title: 'Internal error' },
+  TNT_ERR_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export type FieldErrors = Record<string, string[]>;
+
+/** An error meant for the client: carries its code, a detail sentence and optional field errors. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly errors?: FieldErrors;
+  constructor(code: ErrorCode, detail: string, errors?: FieldErrors) {
+    super(detail);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = ERROR_CODES[code].status;
+    this.errors = errors;
+  }
+}
+
+export function fieldError(errors: FieldErrors): ApiError {
+  return new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
+}
+
+/** Collects field problems, then throws them all at once. */
+export class FieldErrorCollector {
+  readonly errors: FieldErrors = {};
+  add(path: string, message: string): void {
+    (this.errors[path] ??= []).push(message);
+  }
+  throwIfAny(): void {
+    if (Object.keys(this.errors).length > 0) throw fieldError(this.errors);
+  }
+}

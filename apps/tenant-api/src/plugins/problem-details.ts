@@ -1,0 +1,99 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ControlError, ConflictError, InvalidCursorError } from '@tenantry/control-db';
+import { ApiError, ERROR_CODES, type ErrorCode, type FieldErrors } from '../errors.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldPath(issue: AjvIssue): string {
+  const base = issue.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (issue.keyword === 'required') base.push(String(issue.params.missingProperty));
+  if (issue.keyword === 'additionalProperties') base.push(String(issue.params.additionalProperty));
+  return base.join('.') || '(body)';
+}
+
+function fieldMessage(issue: AjvIssue): string {
+  if (issue.keyword === 'additionalProperties') return 'is not a known field';
+  if (issue.keyword === 'required') return 'is required';
+  if (issue.keyword === 'enum') return `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`;
+  return issue.message ?? 'is invalid';
+}
+
+export function ajvToFieldErrors(issues: AjvIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const path = fieldPath(issue);
+    const message = fieldMessage(issue);
+    const list = (errors[path] ??= []);
+    if (!list.includes(message)) list.push(message);
+  }
+  return errors;
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, detail: string, errors?: FieldErrors, status?: number) {
+  const statusCode = status ?? ERROR_CODES[code].status;
+  return reply
+    .status(statusCode)
+    .type('application/problem+json')
+    .send({
+      type: `urn:tenantry:error:${code}`,
+      title: ERROR_CODES[code].title,
+      status: statusCode,
+      detail,
+      code,
+      instance: request.url,
+      ...(errors ? { errors } : {}),
+    });
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'TNT_ERR_MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'TNT_ERR_MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'TNT_ERR_MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'TNT_ERR_MALFORMED_REQUEST',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'TNT_ERR_BODY_TOO_LARGE',
+};
+
+/** One place turns every error into RFC 9457 problem+json; nothing escapes as a bare 500. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, request, reply) => {
+      if (error instanceof ApiError) return send(reply, request, error.code, error.message, error.errors);
+      if (error.validation) {
+        const errors = ajvToFieldErrors(error.validation);
+        if (error.validationContext === 'body') {
+          return send(reply, request, 'TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
+        }
+        return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', `Invalid ${error.validationContext ?? 'request'}.`, errors);
+      }
+      if (error instanceof ConflictError) return send(reply, request, error.code as ErrorCode, error.message);
+      if (error instanceof InvalidCursorError) return send(reply, request, 'TNT_ERR_INVALID_CURSOR', error.message);
+      if (error instanceof ControlError && error.code in ERROR_CODES) {
+        return send(reply, request, error.code as ErrorCode, error.message);
+      }
+      const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+      if (mapped) return send(reply, request, mapped, error.message);
+      if (error.statusCode === 429) {
+        return send(reply, request, 'TNT_ERR_RATE_LIMITED', 'Rate limit reached; retry after the time in Retry-After.');
+      }
+      if (error.code?.startsWith('FST_JWT_')) {
+        return send(reply, request, 'TNT_ERR_UNAUTHENTICATED', 'A valid bearer token is required.');
+      }
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        // Other framework-level client errors (e.g. a malformed URL): keep their status.
+        return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', error.message, undefined, error.statusCode);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return send(reply, request, 'TNT_ERR_INTERNAL', 'An unexpected error occurred; it has been logged.');
+    });
+    app.setNotFoundHandler((request, reply) =>
+      send(reply, request, 'TNT_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    );
+  },
+  { name: 'tenantry-problem-details' },
+);

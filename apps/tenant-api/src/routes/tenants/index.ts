@@ -1,0 +1,232 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import {
+  changeTenantStatus,
+  ConflictError,
+  countTenants,
+  createTenant,
+  createUser,
+  findUserByEmail,
+  getTenant,
+  listMembers,
+  listTenants,
+  updateTenant,
+  type MemberStatus,
+  type StatusAction,
+  type TenantFields,
+  type TenantListFilter,
+} from '@tenantry/control-db';
+import { hashPassword } from '@tenantry/auth';
+import { ALL_ROLES, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
+import { ApiError } from '../../errors.ts';
+import { normalizeNewTenant, normalizeTenantPatch, type TenantBody } from '../../domain/tenant-input.ts';
+import { problemResponses } from '../../schemas/problem.ts';
+import {
+  createTenantBodySchema,
+  patchTenantBodySchema,
+  statusChangeBodySchema,
+  tenantFilterQuerySchema,
+  tenantIdParamsSchema,
+  tenantListItemSchema,
+  tenantListQuerySchema,
+  tenantSchema,
+  tenantWithMembersSchema,
+} from '../../schemas/tenant.ts';
+
+type IdParams = { id: string };
+type CreateBody = TenantBody & { name: string; admin?: { email: string; first_name?: string; last_name?: string; password?: string } };
+type ListQuery = TenantListFilter & { limit: number; cursor?: string; offset?: number };
+
+const tenantRef = { $ref: 'Tenant#' } as const;
+
+function traceparentOf(request: FastifyRequest): { traceparent?: string } {
+  const value = request.headers.traceparent;
+  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
+}
+
+function etag(version: number): string {
+  return `W/"${version}"`;
+}
+
+export const tenantRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  async function adminUserIdFor(request: FastifyRequest, admin: CreateBody['admin']): Promise<string> {
+    if (!admin) return request.user.sub;
+    const existing = await findUserByEmail(app.orm, admin.email);
+    if (existing) return existing.id;
+    try {
+      const created = await createUser(app.orm, {
+        email: admin.email,
+        first_name: admin.first_name,
+        last_name: admin.last_name,
+        passwordHash: admin.password ? await hashPassword(admin.password) : null,
+        status: admin.password ? 'active' : 'invited',
+      });
+      return created.id;
+    } catch (error) {
+      // Created concurrently by another request: use that user.
+      if (error instanceof ConflictError) return (await findUserByEmail(app.orm, admin.email))!.id;
+      throw error;
+    }
+  }
+
+  app.post<{ Body: CreateBody }>(
+    '/',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a tenant (status pending_setup); provisioning follows asynchronously',
+        body: createTenantBodySchema,
+        response: { 201: tenantRef, ...problemResponses(400, 401, 403, 409, 413, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      requirePermission(request, 'CREATE_TENANT');
+      const { admin, ...body } = request.body;
+      const { fields, slugDerived } = normalizeNewTenant(body);
+      const adminUserId = await adminUserIdFor(request, admin);
+      const tenant = await createWithSlugRetry(fields, slugDerived, adminUserId, traceparentOf(request));
+      return reply.status(201).header('location', `/v1/tenants/${tenant.id}`).header('etag', etag(tenant.version)).send(tenant);
+    },
+  );
+
+  /** A derived slug that collides gets a short suffix; a slug the caller chose is a 409. */
+  async function createWithSlugRetry(fields: TenantFields, slugDerived: boolean, adminUserId: string, meta: { traceparent?: string }) {
+    for (let attempt = 0; ; attempt++) {
+      const slug = attempt === 0 ? fields.slug : `${fields.slug.slice(0, 56)}-${crypto.randomUUID().slice(0, 6)}`;
+      try {
+        return await createTenant(app.orm, { fields: { ...fields, slug }, adminUserId }, meta);
+      } catch (error) {
+        if (!(error instanceof ConflictError && error.field === 'slug' && slugDerived && attempt < 5)) throw error;
+      }
+    }
+  }
+
+  app.get<{ Querystring: ListQuery }>(
+    '/',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'List tenants, newest first (superusers see all, others their own)',
+        querystring: tenantListQuerySchema,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              data: { type: 'array', items: tenantListItemSchema },
+              pagination: {
+                type: 'object',
+                properties: {
+                  limit: { type: 'integer' },
+                  has_more: { type: 'boolean' },
+                  next_cursor: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+          ...problemResponses(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, offset, ...filter } = request.query;
+      if (cursor !== undefined && offset !== undefined) {
+        throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'Use either cursor or offset, not both.');
+      }
+      const scope = request.user.superuser ? {} : { memberUserId: request.user.sub };
+      return listTenants(app.orm, { ...filter, ...scope }, { limit, cursor, offset });
+    },
+  );
+
+  app.get<{ Querystring: TenantListFilter }>(
+    '/count',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Count tenants with the same filters as the list',
+        querystring: tenantFilterQuerySchema,
+        response: { 200: { type: 'object', properties: { count: { type: 'integer' } } }, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const scope = request.user.superuser ? {} : { memberUserId: request.user.sub };
+      return { count: await countTenants(app.orm, { ...request.query, ...scope }) };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'A tenant with its members',
+        params: tenantIdParamsSchema,
+        response: { 200: tenantWithMembersSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
+      const tenant = await getTenant(app.orm, request.params.id);
+      if (!tenant) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
+      reply.header('etag', etag(tenant.version));
+      return { ...tenant, members: await listMembers(app.orm, tenant.id) };
+    },
+  );
+
+  const patchSchema = {
+    tags: ['tenants'],
+    summary: 'Partial update; emits TenantUpdated with changed_fields (nothing when nothing changes)',
+    params: tenantIdParamsSchema,
+    headers: { type: 'object', properties: { 'if-match': { type: 'string', maxLength: 200 } } },
+    body: patchTenantBodySchema,
+    response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422, 429) },
+  };
+  const patchHandler = async (request: FastifyRequest<{ Params: IdParams; Body: TenantBody }>, reply: import('fastify').FastifyReply) => {
+    await requireTenantAccess(app, request, request.params.id, ['admin']);
+    const patch = normalizeTenantPatch(request.body ?? {});
+    const ifMatch = request.headers['if-match'];
+    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch, ...traceparentOf(request) });
+    return reply.header('etag', etag(tenant.version)).send(tenant);
+  };
+  app.patch<{ Params: IdParams; Body: TenantBody }>('/:id', { schema: patchSchema }, patchHandler);
+  app.put<{ Params: IdParams; Body: TenantBody }>('/:id', { schema: { ...patchSchema, summary: 'Alias of PATCH' } }, patchHandler);
+
+  const statusRoute = (action: StatusAction, summary: string) => ({
+    schema: {
+      tags: ['tenants'],
+      summary,
+      params: tenantIdParamsSchema,
+      body: statusChangeBodySchema,
+      response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+    },
+    handler: async (request: FastifyRequest<{ Params: IdParams; Body: { user_status?: MemberStatus } | null }>) => {
+      await requireTenantAccess(app, request, request.params.id, 'superuser-only');
+      requireSuperuser(request);
+      return changeTenantStatus(app.orm, request.params.id, action, {
+        userStatus: action === 'suspend' ? undefined : request.body?.user_status,
+        ...traceparentOf(request),
+      });
+    },
+  });
+  app.post('/:id/deactivate', statusRoute('deactivate', 'Deactivate (soft delete): schema and data kept, tenant role loses LOGIN'));
+  app.post('/:id/activate', statusRoute('activate', 'Activate again (active, or pending_setup if never provisioned)'));
+  app.post('/:id/suspend', statusRoute('suspend', 'Suspend the tenant'));
+
+  app.delete<{ Params: IdParams }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Same as deactivate (soft delete); 204',
+        params: tenantIdParamsSchema,
+        response: { 204: { type: 'null', description: 'Deactivated' }, ...problemResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      await requireTenantAccess(app, request, request.params.id, 'superuser-only');
+      requireSuperuser(request);
+      await changeTenantStatus(app.orm, request.params.id, 'deactivate', traceparentOf(request));
+      return reply.status(204).send();
+    },
+  );
+};

@@ -1,0 +1,131 @@
+import { BUSINESS_TYPES, TENANT_STATUSES, economicActivitySchema, tenantSnapshotSchema } from '@tenantry/tenant-events';
+
+const nullableText = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
+
+/** The writable fields of §2. Business rules (RUT check digit, ISO lists) are checked after the schema. */
+export const tenantWritableProperties = {
+  name: { type: 'string', minLength: 5, maxLength: 200, examples: ['Comercial Andes SpA'] },
+  slug: { type: 'string', minLength: 3, maxLength: 63, pattern: '^[a-z0-9-]+$', examples: ['comercial-andes'] },
+  description: nullableText(2000),
+  business_type: { type: 'string', enum: BUSINESS_TYPES },
+  rut: { type: ['string', 'null'], maxLength: 16, examples: ['76.086.428-5'] },
+  address: nullableText(300),
+  commune: nullableText(100),
+  city: nullableText(100),
+  post_code: nullableText(20),
+  country_code: { type: 'string', minLength: 2, maxLength: 2, examples: ['CL'] },
+  giro: nullableText(300),
+  billing_day: { type: 'integer', minimum: 1, maximum: 31 },
+  economic_activities: {
+    type: 'array',
+    maxItems: 100,
+    items: {
+      ...economicActivitySchema,
+      additionalProperties: false,
+      properties: { ...economicActivitySchema.properties, name: { type: 'string', minLength: 1, maxLength: 300 } },
+    },
+  },
+  plan_id: { type: 'string', enum: ['free', 'starter', 'business', 'enterprise'] },
+  user_limit: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 },
+  group_id: { type: ['string', 'null'], format: 'uuid' },
+  settings: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      default_currency: { type: 'string', pattern: '^[A-Z]{3}$', examples: ['CLP'] },
+      timezone: { type: 'string', minLength: 1, maxLength: 64, examples: ['America/Santiago'] },
+    },
+  },
+} as const;
+
+export const createTenantBodySchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    ...tenantWritableProperties,
+    admin: {
+      type: 'object',
+      required: ['email'],
+      additionalProperties: false,
+      description: 'This user (created if missing) becomes the first admin; without it, the caller does.',
+      properties: {
+        email: { type: 'string', format: 'email', maxLength: 254 },
+        first_name: { type: 'string', maxLength: 100 },
+        last_name: { type: 'string', maxLength: 100 },
+        password: { type: 'string', minLength: 8, maxLength: 200 },
+      },
+    },
+  },
+} as const;
+
+export const patchTenantBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: tenantWritableProperties,
+} as const;
+
+export const memberSchema = {
+  type: 'object',
+  required: ['user_id', 'email', 'role', 'status', 'joined_at'],
+  properties: {
+    user_id: { type: 'string' },
+    email: { type: 'string' },
+    first_name: { type: ['string', 'null'] },
+    last_name: { type: ['string', 'null'] },
+    role: { type: 'string' },
+    status: { type: 'string' },
+    joined_at: { type: 'string', format: 'date-time' },
+    last_login_at: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const tenantSchema = { $id: 'Tenant', ...tenantSnapshotSchema } as const;
+
+export const tenantWithMembersSchema = {
+  ...tenantSnapshotSchema,
+  title: 'TenantWithMembers',
+  properties: { ...tenantSnapshotSchema.properties, members: { type: 'array', items: memberSchema } },
+} as const;
+
+export const tenantListItemSchema = {
+  ...tenantSnapshotSchema,
+  title: 'TenantListItem',
+  properties: {
+    ...tenantSnapshotSchema.properties,
+    user_role: { type: 'string', description: "The caller's role (only for non-superusers)" },
+  },
+} as const;
+
+export const tenantIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
+export const tenantListQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+    cursor: { type: 'string', maxLength: 200 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    status: { type: 'string', enum: TENANT_STATUSES },
+    business_type: { type: 'string', enum: BUSINESS_TYPES },
+    group_id: { type: 'string', format: 'uuid' },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    q: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+export const tenantFilterQuerySchema = {
+  ...tenantListQuerySchema,
+  properties: (({ limit: _l, cursor: _c, offset: _o, ...rest }) => rest)(tenantListQuerySchema.properties),
+} as const;
+
+export const statusChangeBodySchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { user_status: { type: 'string', enum: ['passive', 'active', 'banned'] } },
+} as const;

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '@tenantry/config';
+import { createControlOrm, migrateControlSchema, ensureSuperuser, createUser, type ControlOrm } from '@tenantry/control-db';
+import { hashPassword } from '@tenantry/auth';
+import { createLogger } from '@tenantry/logger';
+import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
+import { buildApp } from '../app.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  orm: ControlOrm;
+  db: TestDatabase;
+  superToken: string;
+  tokenFor(email: string, options?: { permissions?: string[]; superuser?: boolean }): Promise<{ token: string; userId: string }>;
+  close(): Promise<void>;
+}
+
+/** tenant-api on a fresh database, with a superuser token; requests go through `app.inject()`. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase('tenantry_api');
+  const config = loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_MAX: '0', LOG_LEVEL: 'silent', ...env });
+  const logger = createLogger({ name: 'tenant-api-test', level: config.logLevel });
+  const orm = await createControlOrm({ databaseUrl: config.databaseUrl, controlSchema: config.controlSchema, logger });
+  await migrateControlSchema(orm, config.controlSchema);
+  const app = await buildApp({ config, orm, logger });
+  await app.ready();
+
+  async function login(email: string, password: string): Promise<string> {
+    const response = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { email, password } });
+    if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+    return response.json().access_token;
+  }
+
+  await ensureSuperuser(orm, 'root@tenantry.test', await hashPassword('root-password'));
+  const superToken = await login('root@tenantry.test', 'root-password');
+
+  return {
+    app,
+    orm,
+    db,
+    superToken,
+    async tokenFor(email, { permissions = [], superuser = false } = {}) {
+      const user = await createUser(orm, { email, passwordHash: await hashPassword('user-password'), permissions, superuser });
+      return { token: await login(email, 'user-password'), userId: user.id };
+    },
+    async close() {
+      await app.close();
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}

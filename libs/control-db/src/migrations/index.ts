@@ -1,0 +1,6 @@
+import { Migration20261122000000_control } from './Migration20261122000000_control.ts';
+
+/** Control-schema migrations in order; listed explicitly so no file globbing is needed at run time. */
+export const controlMigrations = [
+  { name: 'Migration20261122000000_control', class: Migration20261122000000_control },
+];

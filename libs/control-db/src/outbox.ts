@@ -1,0 +1,64 @@
+import type { TenantEvent } from '@tenantry/tenant-events';
+import { quoteIdentifier } from './ensure-database.ts';
+
+/** Anything with pg's `query(text, values)`: a pg.Client or pg.Pool. */
+export interface SqlClient {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface OutboxEntry {
+  seq: string;
+  tenantId: string;
+  event: TenantEvent;
+}
+
+/** Session advisory lock key: only the holder relays, so per-tenant order is kept across processes. */
+export const OUTBOX_RELAY_LOCK = 'tenantry-outbox-relay';
+
+export async function tryAcquireRelayLock(client: SqlClient, controlSchema: string): Promise<boolean> {
+  const { rows } = await client.query<{ locked: boolean }>(`select pg_try_advisory_lock(hashtext($1)) as locked`, [
+    `${OUTBOX_RELAY_LOCK}:${controlSchema}`,
+  ]);
+  return rows[0].locked;
+}
+
+/** Oldest unpublished events first (global `seq` order, which is per-tenant version order). */
+export async function fetchOutboxBatch(client: SqlClient, controlSchema: string, limit: number): Promise<OutboxEntry[]> {
+  const { rows } = await client.query<{ seq: string; tenant_id: string; event: TenantEvent }>(
+    `select seq::text as seq, tenant_id::text as tenant_id, event from ${quoteIdentifier(controlSchema)}.tenant_events
+      where published_at is null order by seq limit $1`,
+    [limit],
+  );
+  return rows.map((row) => ({ seq: row.seq, tenantId: row.tenant_id, event: row.event }));
+}
+
+export async function markPublished(client: SqlClient, controlSchema: string, seqs: string[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await client.query(
+    `update ${quoteIdentifier(controlSchema)}.tenant_events set published_at = now() where seq = any($1::bigint[])`,
+    [seqs],
+  );
+}
+
+export interface OutboxStatus {
+  pending: number;
+  oldestPendingAgeSeconds: number | null;
+  relayHolderPid: number | null;
+}
+
+export async function outboxStatus(client: SqlClient, controlSchema: string): Promise<OutboxStatus> {
+  const { rows } = await client.query<{ pending: string; age: number | null }>(
+    `select count(*)::text as pending, extract(epoch from now() - min(created_at))::float8 as age
+       from ${quoteIdentifier(controlSchema)}.tenant_events where published_at is null`,
+  );
+  const holder = await client.query<{ pid: number }>(
+    `select pid from pg_locks where locktype = 'advisory' and granted
+        and objid = (hashtext($1)::bigint & x'ffffffff'::bigint)::oid limit 1`,
+    [`${OUTBOX_RELAY_LOCK}:${controlSchema}`],
+  );
+  return {
+    pending: Number(rows[0].pending),
+    oldestPendingAgeSeconds: rows[0].age === null ? null : Number(rows[0].age),
+    relayHolderPid: holder.rows[0]?.pid ?? null,
+  };
+}

@@ -1,0 +1,222 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { TenantSnapshot } from '@tenantry/tenant-events';
+import type { ControlOrm } from './control-orm.ts';
+import { Membership, Tenant, type TenantRow } from './entities/index.ts';
+import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import {
+  InvalidStateError,
+  TenantNotFoundError,
+  VersionMismatchError,
+  rethrowUniqueViolation,
+} from './errors.ts';
+
+/** The writable fields of a tenant (§2), already validated and normalized by the caller. */
+export interface TenantFields {
+  name: string;
+  slug: string;
+  description: string | null;
+  business_type: string;
+  rut: string | null;
+  address: string | null;
+  commune: string | null;
+  city: string | null;
+  post_code: string | null;
+  country_code: string;
+  giro: string | null;
+  billing_day: number;
+  economic_activities: TenantSnapshot['economic_activities'];
+  plan_id: string;
+  user_limit: number | null;
+  group_id: string | null;
+  settings: TenantSnapshot['settings'];
+}
+
+export type TenantPatch = Partial<TenantFields>;
+
+export function schemaNameForTenant(id: string): string {
+  return `tenant_${id.replaceAll('-', '').toLowerCase()}`;
+}
+
+async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
+  const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!row) throw new TenantNotFoundError(id);
+  return row;
+}
+
+function checkIfMatch(row: TenantRow, ifMatch: string | undefined) {
+  if (ifMatch === undefined) return;
+  const wanted = ifMatch.split(',').map((tag) => tag.trim());
+  const current = `W/"${row.version}"`;
+  if (!wanted.includes('*') && !wanted.includes(current) && !wanted.includes(`"${row.version}"`)) {
+    throw new VersionMismatchError(ifMatch, row.version);
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Runs `fn` in one transaction on a fresh fork, mapping unique violations to ConflictError. */
+async function inTransaction<T>(orm: ControlOrm, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await orm.em.fork().transactional(fn);
+  } catch (error) {
+    rethrowUniqueViolation(error);
+  }
+}
+
+export interface CreateTenantInput {
+  fields: TenantFields;
+  adminUserId: string;
+}
+
+/** Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically. */
+export async function createTenant(orm: ControlOrm, input: CreateTenantInput, meta: EventMeta = {}): Promise<TenantSnapshot> {
+  return inTransaction(orm, async (em) => {
+    const id = uuidv7();
+    const now = new Date();
+    const row = em.create(Tenant, {
+      ...input.fields,
+      id,
+      status: 'pending_setup',
+      schema_name: schemaNameForTenant(id),
+      schema_version: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
+    await em.flush();
+    em.create(Membership, { tenant_id: id, user_id: input.adminUserId, role: 'admin', status: 'active' });
+    await em.flush();
+    const event = await appendTenantEvent(em, 'TenantCreated', row, {}, meta);
+    return event.data.tenant;
+  });
+}
+
+export interface UpdateTenantResult {
+  tenant: TenantSnapshot;
+  changedFields: string[];
+}
+
+/** Partial update; a patch that changes nothing bumps no version and emits no event. */
+export async function updateTenant(
+  orm: ControlOrm,
+  id: string,
+  patch: TenantPatch,
+  options: { ifMatch?: string } & EventMeta = {},
+): Promise<UpdateTenantResult> {
+  return inTransaction(orm, async (em) => {
+    const row = await lockTenant(em, id);
+    checkIfMatch(row, options.ifMatch);
+    // settings is merged key by key: PATCH {settings: {timezone}} keeps the currency.
+    if (patch.settings) patch = { ...patch, settings: { ...row.settings, ...patch.settings } };
+    const changedFields = Object.entries(patch)
+      .filter(([key, value]) => value !== undefined && !sameValue((row as Record<string, unknown>)[key], value))
+      .map(([key]) => key)
+      .sort();
+    if (changedFields.length === 0) return { tenant: await snapshotOf(em, row), changedFields };
+    for (const key of changedFields) (row as Record<string, unknown>)[key] = patch[key as keyof TenantPatch];
+    row.version += 1;
+    row.updated_at = new Date();
+    await em.flush();
+    const event = await appendTenantEvent(em, 'TenantUpdated', row, { changed_fields: changedFields }, options);
+    return { tenant: event.data.tenant, changedFields };
+  });
+}
+
+export type StatusAction = 'deactivate' | 'activate' | 'suspend';
+export type MemberStatus = 'active' | 'passive' | 'banned';
+
+const ACTION_EVENT = {
+  deactivate: 'TenantDeactivated',
+  activate: 'TenantActivated',
+  suspend: 'TenantSuspended',
+} as const;
+
+function targetStatus(action: StatusAction, row: TenantRow): string {
+  if (action === 'deactivate') return 'deactivated';
+  if (action === 'suspend') return 'suspended';
+  return row.schema_version ? 'active' : 'pending_setup';
+}
+
+/**
+ * Deactivate / activate / suspend. Repeating the current state is answered with the tenant as it is
+ * and emits nothing (idempotent for retries). `userStatus` sets every member's membership status.
+ */
+export async function changeTenantStatus(
+  orm: ControlOrm,
+  id: string,
+  action: StatusAction,
+  options: { userStatus?: MemberStatus } & EventMeta = {},
+): Promise<TenantSnapshot> {
+  return inTransaction(orm, async (em) => {
+    const row = await lockTenant(em, id);
+    const status = targetStatus(action, row);
+    if (action === 'suspend' && row.status === 'deactivated') {
+      throw new InvalidStateError('A deactivated tenant cannot be suspended; activate it first.');
+    }
+    if (row.status === status && !options.userStatus) return snapshotOf(em, row);
+    if (options.userStatus) {
+      await em.nativeUpdate(Membership, { tenant_id: id }, { status: options.userStatus });
+    }
+    row.status = status;
+    row.version += 1;
+    row.updated_at = new Date();
+    await em.flush();
+    const extra = action === 'deactivate' ? { user_status: options.userStatus ?? null } : {};
+    const event = await appendTenantEvent(em, ACTION_EVENT[action], row, extra, options);
+    return event.data.tenant;
+  });
+}
+
+export type ProvisioningOutcome =
+  | { ok: true; schemaVersion: string }
+  | { ok: false; error: string };
+
+/**
+ * Records what the provisioner reported. Duplicates (Kafka redelivery) are recognised and change
+ * nothing. A tenant deactivated or suspended meanwhile keeps its status but learns its schema version.
+ */
+export async function recordProvisioningOutcome(
+  orm: ControlOrm,
+  id: string,
+  outcome: ProvisioningOutcome,
+  meta: EventMeta = {},
+): Promise<{ changed: boolean; tenant?: TenantSnapshot }> {
+  return inTransaction(orm, async (em) => {
+    const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!row) return { changed: false };
+    const settling = row.status === 'pending_setup' || row.status === 'setup_failed';
+    if (outcome.ok) {
+      if (row.schema_version === outcome.schemaVersion && !settling) return { changed: false };
+      row.schema_version = outcome.schemaVersion;
+      if (settling) row.status = 'active';
+    } else {
+      if (!settling || row.status === 'setup_failed') return { changed: false };
+      row.status = 'setup_failed';
+    }
+    row.version += 1;
+    row.updated_at = new Date();
+    await em.flush();
+    const type = outcome.ok ? 'TenantProvisioned' : 'TenantProvisioningFailed';
+    const extra = outcome.ok ? {} : { error: outcome.error };
+    const event = await appendTenantEvent(em, type, row, extra, meta);
+    return { changed: true, tenant: event.data.tenant };
+  });
+}
+
+/** Asks the provisioner to (re)build the tenant's schema; used after `setup_failed`. */
+export async function requestProvisioning(orm: ControlOrm, id: string, meta: EventMeta = {}): Promise<TenantSnapshot> {
+  return inTransaction(orm, async (em) => {
+    const row = await lockTenant(em, id);
+    if (row.status === 'setup_failed') row.status = 'pending_setup';
+    row.version += 1;
+    row.updated_at = new Date();
+    await em.flush();
+    const event = await appendTenantEvent(em, 'TenantProvisionRequested', row, {}, meta);
+    return event.data.tenant;
+  });
+}
+
