@@ -1,0 +1,60 @@
+import type { Kafka } from 'kafkajs';
+import { recordProvisioningOutcome, type ControlOrm } from '@tenantry/control-db';
+import { runConsumer, type RunningConsumer } from '@tenantry/kafka';
+import { createEventDispatcher } from '@tenantry/tenant-events';
+import type { Logger } from '@tenantry/logger';
+
+export const PROVISIONING_RESULTS_GROUP = 'tenant-api';
+
+export interface ProvisioningResultsOptions {
+  kafka: Kafka;
+  orm: ControlOrm;
+  topic: string;
+  logger: Logger;
+  groupId?: string;
+  retry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+}
+
+/**
+ * Turns the provisioner's reports into tenant state: pending_setup → active / setup_failed, with
+ * TenantProvisioned / TenantProvisioningFailed written to the outbox in the same transaction.
+ * Redelivered reports change nothing (recordProvisioningOutcome recognises them).
+ */
+export function consumeProvisioningResults(options: ProvisioningResultsOptions): RunningConsumer {
+  const { orm, logger } = options;
+  const dispatch = createEventDispatcher(
+    {
+      TenantSchemaProvisioned: async (event) => {
+        const result = await recordProvisioningOutcome(
+          orm,
+          event.subject,
+          { ok: true, schemaVersion: event.data.schema_version },
+          { traceparent: event.traceparent },
+        );
+        logger.info(
+          { tenant_id: event.subject, changed: result.changed, duration_ms: event.data.duration_ms, traceparent: event.traceparent },
+          'tenant schema provisioned',
+        );
+      },
+      TenantSchemaProvisioningFailed: async (event) => {
+        const result = await recordProvisioningOutcome(
+          orm,
+          event.subject,
+          { ok: false, error: event.data.error },
+          { traceparent: event.traceparent },
+        );
+        logger.warn({ tenant_id: event.subject, changed: result.changed, error: event.data.error }, 'tenant provisioning failed');
+      },
+    },
+    { onUnknown: (type) => logger.debug({ type }, 'ignoring unknown event type') },
+  );
+  return runConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId ?? PROVISIONING_RESULTS_GROUP,
+    topics: [options.topic],
+    fromBeginning: true,
+    handle: dispatch,
+    retry: options.retry,
+    logger,
+  });
+}
