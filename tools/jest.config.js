@@ -9,7 +9,7 @@ export default {
   ...base,
   testMatch: [
     ...base.testMatch,
-    '<rootDir>/{kafka,launch}/**/*.spec.ts',
-    '<rootDir>/{kafka,launch}/**/__tests__/**/*.test.ts',
+    '<rootDir>/{kafka,launch,e2e}/**/*.spec.ts',
+    '<rootDir>/{kafka,launch,e2e}/**/__tests__/**/*.test.ts',
   ],
 };

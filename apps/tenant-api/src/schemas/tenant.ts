@@ -9,12 +9,12 @@ export const tenantWritableProperties = {
   description: nullableText(2000),
   business_type: { type: 'string', enum: BUSINESS_TYPES },
   rut: { type: ['string', 'null'], maxLength: 16, examples: ['76.086.428-5'] },
-  address: nullableText(300),
+  address: nullableText(255),
   commune: nullableText(100),
   city: nullableText(100),
   post_code: nullableText(20),
   country_code: { type: 'string', minLength: 2, maxLength: 2, examples: ['CL'] },
-  giro: nullableText(300),
+  giro: nullableText(255),
   billing_day: { type: 'integer', minimum: 1, maximum: 31 },
   economic_activities: {
     type: 'array',
@@ -22,7 +22,7 @@ export const tenantWritableProperties = {
     items: {
       ...economicActivitySchema,
       additionalProperties: false,
-      properties: { ...economicActivitySchema.properties, name: { type: 'string', minLength: 1, maxLength: 300 } },
+      properties: { ...economicActivitySchema.properties, name: { type: 'string', minLength: 1, maxLength: 255 } },
     },
   },
   plan_id: { type: 'string', enum: ['free', 'starter', 'business', 'enterprise'] },

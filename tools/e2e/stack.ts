@@ -1,0 +1,127 @@
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
+import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Stack {
+  db: TestDatabase;
+  baseUrl: string;
+  topicPrefix: string;
+  env: NodeJS.ProcessEnv;
+  services: Map<ServiceName, ServiceProcess>;
+  logs: string[];
+  start(name: ServiceName): ServiceProcess;
+  token(): Promise<string>;
+  request(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  stop(): Promise<void>;
+}
+
+export const SUPERUSER = { email: 'e2e-root@tenantry.test', password: 'e2e-root-password' };
+
+/** The three services as separate processes on a fresh database and a unique topic prefix. */
+export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES): Promise<Stack> {
+  const db = await createTestDatabase('tenantry_e2e');
+  const port = await freePort();
+  const topicPrefix = `${uniqueName('e2e')}.`;
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: db.url,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    RATE_LIMIT_MAX: '0',
+    BOOTSTRAP_SUPERUSER_EMAIL: SUPERUSER.email,
+    BOOTSTRAP_SUPERUSER_PASSWORD: SUPERUSER.password,
+  };
+  const logs: string[] = [];
+  const services = new Map<ServiceName, ServiceProcess>();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  let cachedToken: string | undefined;
+
+  const stack: Stack = {
+    db,
+    baseUrl,
+    topicPrefix,
+    env,
+    services,
+    logs,
+    start(name) {
+      const service = spawnService(name, {
+        env,
+        onLine: (line) => {
+          logs.push(`[${name}] ${line}`);
+          if (process.env.E2E_ECHO) console.log(`[${name}] ${line}`);
+        },
+      });
+      services.set(name, service);
+      return service;
+    },
+    async request(method, path, body, token) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    },
+    async token() {
+      if (cachedToken) return cachedToken;
+      const response = await stack.request('POST', '/v1/auth/token', SUPERUSER);
+      if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+      cachedToken = response.body.access_token as string;
+      return cachedToken;
+    },
+    async query(sql, params = []) {
+      return (await pool.query(sql, params)).rows;
+    },
+    async stop() {
+      await Promise.all([...services.values()].map((service) => service.stop()));
+      await pool.end();
+      await db.drop();
+    },
+  };
+
+  for (const name of names) stack.start(name);
+  if (names.includes('tenant-api')) {
+    await waitFor(
+      'tenant-api /readyz',
+      async () => (await fetch(`${baseUrl}/readyz`).then((r) => r.status).catch(() => 0)) === 200,
+      { timeoutMs: 60_000, intervalMs: 250 },
+    ).catch((error) => {
+      throw new Error(`${(error as Error).message}\n--- service output ---\n${logs.slice(-40).join('\n')}`);
+    });
+  }
+  return stack;
+}
+
+export async function canLoginAs(db: TestDatabase, role: string): Promise<boolean> {
+  const url = new URL(db.url);
+  url.username = role;
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
