@@ -1,0 +1,35 @@
+// Which project may import which, by the `nx.tags` in each package.json. Read by the root
+// eslint.config.mjs for `@nx/enforce-module-boundaries`; kept here so the boundary test can check it.
+
+const LIBS = ['type:contract', 'type:util', 'type:data', 'type:infra', 'type:service', 'type:testing'];
+
+/** @type {Array<{ sourceTag: string, onlyDependOnLibsWithTags?: string[], notDependOnLibsWithTags?: string[] }>} */
+export const depConstraints = [
+  // The event contract stands alone: every producer and consumer depends on it, never the reverse.
+  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util', 'type:contract', 'type:data'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },
+  {
+    sourceTag: 'type:service',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contract', 'type:data', 'type:infra'],
+  },
+  { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: LIBS },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: LIBS },
+  // Workers run without an HTTP server: libs that need one carry `runtime:http`.
+  { sourceTag: 'runtime:worker', notDependOnLibsWithTags: ['runtime:http'] },
+];
+
+/**
+ * Test code (specs, `__tests__/`, `src/testing/` entries) may also use the shared test helpers.
+ * @type {typeof depConstraints}
+ */
+export const testDepConstraints = depConstraints.map((c) =>
+  c.onlyDependOnLibsWithTags && !c.onlyDependOnLibsWithTags.includes('type:testing')
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
+/** Globs of test code, relative to the workspace root. */
+export const testFiles = ['**/*.spec.ts', '**/__tests__/**', '**/src/testing/**'];
