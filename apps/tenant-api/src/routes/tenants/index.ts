@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
   changeTenantStatus,
   ConflictError,
+  requestProvisioning,
   countTenants,
   createTenant,
   createUser,
@@ -211,6 +212,23 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.post('/:id/deactivate', statusRoute('deactivate', 'Deactivate (soft delete): schema and data kept, tenant role loses LOGIN'));
   app.post('/:id/activate', statusRoute('activate', 'Activate again (active, or pending_setup if never provisioned)'));
   app.post('/:id/suspend', statusRoute('suspend', 'Suspend the tenant'));
+
+  app.post<{ Params: IdParams }>(
+    '/:id/provision',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Re-request provisioning (idempotent), e.g. after setup_failed; 202',
+        params: tenantIdParamsSchema,
+        response: { 202: tenantRef, ...problemResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      await requireTenantAccess(app, request, request.params.id, 'superuser-only');
+      const tenant = await requestProvisioning(app.orm, request.params.id, traceparentOf(request));
+      return reply.status(202).send(tenant);
+    },
+  );
 
   app.delete<{ Params: IdParams }>(
     '/:id',

@@ -1,0 +1,54 @@
+import { createKafkaClient } from '@tenantry/kafka';
+import { readTopic } from '@tenantry/kafka/testing';
+import { createLogger } from '@tenantry/logger';
+import { ensureKafka, stopKafka } from '../../kafka/kafka.ts';
+import { waitFor } from '@tenantry/testing';
+import { startStack, type Stack } from '../stack.ts';
+
+// The transactional outbox with the real broker stopped: the API keeps answering 201, the events
+// wait in PostgreSQL, and once the broker is back every one of them arrives, in order per tenant.
+const TENANTS = 20;
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack(['tenant-api']);
+}, 120_000);
+afterAll(async () => {
+  await ensureKafka({ log: () => undefined });
+  await stack?.stop();
+}, 120_000);
+
+it('accepts writes while Kafka is down and publishes all of them, in order, when it returns', async () => {
+  const token = await stack.token();
+  const stopped = await stopKafka({ log: () => undefined });
+  expect(stopped).toBe(true);
+
+  const ids: string[] = [];
+  for (let i = 0; i < TENANTS; i++) {
+    const created = await stack.request('POST', '/v1/tenants', { name: `Outage Tenant ${i}`, city: 'Arica' }, token);
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+    const patched = await stack.request('PATCH', `/v1/tenants/${created.body.id}`, { city: 'Iquique' }, token);
+    expect(patched.status).toBe(200);
+  }
+  const [pending] = await stack.query<{ n: string }>(`select count(*)::text as n from control.tenant_events where published_at is null`);
+  expect(Number(pending.n)).toBe(TENANTS * 2);
+
+  await ensureKafka({ log: () => undefined });
+  const kafka = createKafkaClient({
+    brokers: stack.env.KAFKA_BROKERS!.split(','),
+    clientId: 'e2e-outage-reader',
+    logger: createLogger({ name: 'e2e', level: 'silent' }),
+  });
+  const messages = await readTopic(kafka, `${stack.topicPrefix}tenant.events`, TENANTS * 2, 90_000);
+  for (const id of ids) {
+    const own = messages
+      .filter((m) => m.key === id)
+      .sort((a, b) => Number(a.offset) - Number(b.offset))
+      .map((m) => JSON.parse(m.value!));
+    expect(own.map((e) => `${e.tenantversion}:${e.type}`)).toEqual(['1:TenantCreated', '2:TenantUpdated']);
+  }
+  await waitFor('outbox marked published', async () => {
+    const [after] = await stack.query<{ n: string }>(`select count(*)::text as n from control.tenant_events where published_at is null`);
+    return after.n === '0';
+  });
+}, 180_000);
