@@ -14,6 +14,14 @@ import { tenantSchema } from './schemas/tenant.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { tenantRoutes } from './routes/tenants/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health/index.ts';
+import { memberRoutes } from './routes/tenants/members.ts';
+import { tenantInsightRoutes } from './routes/tenants/tenant-insights.ts';
+import { userRoutes } from './routes/users/index.ts';
+import { planRoutes } from './routes/plans/index.ts';
+import { tenantGroupRoutes } from './routes/tenant-groups/index.ts';
+import idempotency from './plugins/idempotency.ts';
+import metrics from './plugins/metrics.ts';
+import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {
   config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'bodyLimitBytes'>;
@@ -36,6 +44,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   app.removeContentTypeParser('text/plain');
   app.addSchema(problemSchema);
   app.addSchema(tenantSchema);
+  app.addSchema(userSchema);
   await app.register(validation);
   await app.register(problemDetails);
   await app.register(requestId);
@@ -43,10 +52,17 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(swagger);
   await app.register(rateLimit, { max: config.rateLimitMax });
   await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(idempotency);
+  await app.register(metrics);
   await app.register(healthRoutes, {
     checks: { database: async () => void (await orm.em.fork().execute('select 1')), ...readiness },
   });
   await app.register(authRoutes, { prefix: '/v1/auth', tokenTtlSeconds: config.tokenTtlSeconds });
   await app.register(tenantRoutes, { prefix: '/v1/tenants' });
+  await app.register(memberRoutes, { prefix: '/v1/tenants' });
+  await app.register(tenantInsightRoutes, { prefix: '/v1/tenants', tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(userRoutes, { prefix: '/v1/users' });
+  await app.register(planRoutes, { prefix: '/v1/plans' });
+  await app.register(tenantGroupRoutes, { prefix: '/v1/tenant-groups' });
   return app;
 }

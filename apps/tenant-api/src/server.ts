@@ -38,7 +38,6 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
     await admin.describeCluster();
   };
 
-  let relay: OutboxRelay | undefined;
   let results: RunningConsumer | undefined;
   const startKafkaSide = async () => {
     // Topics must exist before the consumer subscribes; retry until the broker answers.
@@ -52,13 +51,19 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
       }
     }
     if (stopping) return;
-    results = consumeProvisioningResults({ kafka, orm, topic: config.topics.tenantProvisioning, logger: logger.child({ component: 'provisioning-results' }) });
+    results = consumeProvisioningResults({
+      kafka,
+      orm,
+      topic: config.topics.tenantProvisioning,
+      logger: logger.child({ component: 'provisioning-results' }),
+      onOutcome: (outcome) => app.metrics.provisioningOutcomes.inc({ outcome }),
+    });
   };
   let stopping = false;
-  relay = startOutboxRelay({ databaseUrl: config.databaseUrl, controlSchema: config.controlSchema, kafka, topic: config.topics.tenantEvents, logger });
+  const relay: OutboxRelay = startOutboxRelay({ databaseUrl: config.databaseUrl, controlSchema: config.controlSchema, kafka, topic: config.topics.tenantEvents, logger });
+  const app = await buildApp({ config, orm, logger, readiness: { kafka: kafkaReady } });
   const kafkaSide = startKafkaSide();
 
-  const app = await buildApp({ config, orm, logger, readiness: { kafka: kafkaReady } });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address }, 'tenant-api listening');
 
@@ -70,7 +75,7 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
       await app.close();
       await kafkaSide;
       await results?.stop();
-      await relay?.stop();
+      await relay.stop();
       await admin.disconnect().catch(() => undefined);
       await orm.close(true);
     },

@@ -30,3 +30,18 @@ export {
 } from './tenant-queries.ts';
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
 export * from './outbox.ts';
+export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
+export { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, IDEMPOTENCY_TTL_HOURS, type IdempotencyClaim, type IdempotencyScope } from './idempotency.ts';
+export {
+  listPlans,
+  createTenantGroup,
+  listTenantGroups,
+  tenantGroupExists,
+  listUserMemberships,
+  listTenantEventHistory,
+  type PlanRecord,
+  type TenantGroupRecord,
+  type UserMembership,
+  type EventHistoryPage,
+} from './directory-queries.ts';
+export { recordSchemaVersion, readSchemaLedger, type SchemaLedgerEntry } from './record-schema-version.ts';

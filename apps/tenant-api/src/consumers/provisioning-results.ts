@@ -13,6 +13,8 @@ export interface ProvisioningResultsOptions {
   logger: Logger;
   groupId?: string;
   retry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /** Told each applied outcome (for metrics). */
+  onOutcome?: (outcome: 'provisioned' | 'failed') => void;
 }
 
 /**
@@ -31,6 +33,7 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
           { ok: true, schemaVersion: event.data.schema_version },
           { traceparent: event.traceparent },
         );
+        if (result.changed) options.onOutcome?.('provisioned');
         logger.info(
           { tenant_id: event.subject, changed: result.changed, duration_ms: event.data.duration_ms, traceparent: event.traceparent },
           'tenant schema provisioned',
@@ -43,6 +46,7 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
           { ok: false, error: event.data.error },
           { traceparent: event.traceparent },
         );
+        if (result.changed) options.onOutcome?.('failed');
         logger.warn({ tenant_id: event.subject, changed: result.changed, error: event.data.error }, 'tenant provisioning failed');
       },
     },

@@ -3,6 +3,7 @@ import {
   changeTenantStatus,
   ConflictError,
   requestProvisioning,
+  tenantGroupExists,
   countTenants,
   createTenant,
   createUser,
@@ -29,7 +30,6 @@ import {
   tenantIdParamsSchema,
   tenantListItemSchema,
   tenantListQuerySchema,
-  tenantSchema,
   tenantWithMembersSchema,
 } from '../../schemas/tenant.ts';
 
@@ -50,6 +50,14 @@ function etag(version: number): string {
 
 export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.authenticate);
+
+  async function checkGroup(groupId: string | null | undefined) {
+    if (groupId && !(await tenantGroupExists(app.orm, groupId))) {
+      throw new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', {
+        group_id: ['is not an existing tenant group'],
+      });
+    }
+  }
 
   async function adminUserIdFor(request: FastifyRequest, admin: CreateBody['admin']): Promise<string> {
     if (!admin) return request.user.sub;
@@ -74,9 +82,11 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: CreateBody }>(
     '/',
     {
+      preHandler: app.idempotent,
       schema: {
         tags: ['tenants'],
-        summary: 'Create a tenant (status pending_setup); provisioning follows asynchronously',
+        summary: 'Create a tenant (status pending_setup); provisioning follows asynchronously; honours Idempotency-Key',
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
         body: createTenantBodySchema,
         response: { 201: tenantRef, ...problemResponses(400, 401, 403, 409, 413, 422, 429) },
       },
@@ -85,6 +95,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       requirePermission(request, 'CREATE_TENANT');
       const { admin, ...body } = request.body;
       const { fields, slugDerived } = normalizeNewTenant(body);
+      await checkGroup(fields.group_id);
       const adminUserId = await adminUserIdFor(request, admin);
       const tenant = await createWithSlugRetry(fields, slugDerived, adminUserId, traceparentOf(request));
       return reply.status(201).header('location', `/v1/tenants/${tenant.id}`).header('etag', etag(tenant.version)).send(tenant);
@@ -185,6 +196,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   const patchHandler = async (request: FastifyRequest<{ Params: IdParams; Body: TenantBody }>, reply: import('fastify').FastifyReply) => {
     await requireTenantAccess(app, request, request.params.id, ['admin']);
     const patch = normalizeTenantPatch(request.body ?? {});
+    await checkGroup(patch.group_id);
     const ifMatch = request.headers['if-match'];
     const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch, ...traceparentOf(request) });
     return reply.header('etag', etag(tenant.version)).send(tenant);

@@ -1,0 +1,110 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { addMember, listMembers, removeMember, updateMember, type MemberRole, type MembershipStatus } from '@tenantry/control-db';
+import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
+import { ApiError } from '../../errors.ts';
+import { problemResponses } from '../../schemas/problem.ts';
+import { memberSchema, tenantIdParamsSchema } from '../../schemas/tenant.ts';
+
+const memberParams = {
+  type: 'object',
+  required: ['id', 'user_id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } },
+} as const;
+const roleSchema = { type: 'string', enum: ['admin', 'developer', 'readonly', 'auditor'] } as const;
+
+function traceparentOf(request: FastifyRequest): { traceparent?: string } {
+  const value = request.headers.traceparent;
+  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
+}
+
+export const memberRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.get<{ Params: { id: string } }>(
+    '/:id/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Members of a tenant',
+        params: tenantIdParamsSchema,
+        response: { 200: { type: 'object', properties: { data: { type: 'array', items: memberSchema } } }, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
+      return { data: await listMembers(app.orm, request.params.id) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { email: string; role: MemberRole; first_name?: string; last_name?: string } }>(
+    '/:id/members',
+    {
+      preHandler: app.idempotent,
+      schema: {
+        tags: ['members'],
+        summary: 'Add a member by email (unknown email → invited user); honours Idempotency-Key',
+        params: tenantIdParamsSchema,
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['email', 'role'],
+          additionalProperties: false,
+          properties: {
+            email: { type: 'string', format: 'email', maxLength: 254 },
+            role: roleSchema,
+            first_name: { type: 'string', maxLength: 100 },
+            last_name: { type: 'string', maxLength: 100 },
+          },
+        },
+        response: { 201: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      const member = await addMember(app.orm, request.params.id, request.body, traceparentOf(request));
+      return reply.status(201).header('location', `/v1/tenants/${request.params.id}/members/${member.user_id}`).send(member);
+    },
+  );
+
+  app.patch<{ Params: { id: string; user_id: string }; Body: { role?: MemberRole; status?: MembershipStatus } }>(
+    '/:id/members/:user_id',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Change a member's role or status; 409 if no active admin would remain",
+        params: memberParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { role: roleSchema, status: { type: 'string', enum: ['active', 'passive', 'banned', 'invited'] } },
+        },
+        response: { 200: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request) => {
+      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      return updateMember(app.orm, request.params.id, request.params.user_id, request.body, traceparentOf(request));
+    },
+  );
+
+  app.delete<{ Params: { id: string; user_id: string } }>(
+    '/:id/members/:user_id',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Remove a member (superuser, tenant admin, or the member itself); 409 for the last admin',
+        params: memberParams,
+        response: { 204: { type: 'null' }, ...problemResponses(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const self = request.user.sub === request.params.user_id;
+      await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin']);
+      if (!request.params.user_id) throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'user_id is required.');
+      await removeMember(app.orm, request.params.id, request.params.user_id, traceparentOf(request));
+      return reply.status(204).send();
+    },
+  );
+};
