@@ -28,3 +28,10 @@ export {
   describeError,
 } from './errors.ts';
 export type { KafkaErrorContext } from './errors.ts';
+export { subscribeToTenantEvents } from './subscribe-tenant-events.ts';
+export type {
+  SubscribeToTenantEventsOptions,
+  TenantEventSubscription,
+  TenantEventHandlers,
+  TenantEventContext,
+} from './subscribe-tenant-events.ts';
