@@ -74,6 +74,10 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   ready.catch(() => undefined); // a caller that never awaits `ready` must not get an unhandled rejection
   watchLifecycle(consumer, log, settleReady!, options.onFatal);
 
+  // Messages being handled right now; stop() lets them finish and commit before it stops kafkajs,
+  // because kafkajs silently drops commitOffsets() once its runner is stopping.
+  const inFlight = new Set<Promise<void>>();
+
   const processMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload) => {
     // After stop() began, nothing more is handled or committed: an abandoned message must not be
     // skipped over by a later commit on the same partition.
@@ -129,7 +133,11 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: processMessage,
+      eachMessage: (payload) => {
+        const processing = processMessage(payload);
+        inFlight.add(processing);
+        return processing.finally(() => inFlight.delete(processing));
+      },
     });
   })();
   started.catch((error: Error) => {
@@ -140,10 +148,17 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      stopping.abort();
+      stopping.abort(); // no new message starts; retry waits end at once
       settleReady!.reject(new Error(`Consumer ${groupId} was stopped before it became ready`));
-      await started.catch(() => undefined);
-      await consumer.disconnect(); // waits for the in-flight eachMessage, then leaves the group
+      const running = await started.then(
+        () => true,
+        () => false,
+      );
+      if (running) {
+        consumer.pause(topics.map((topic) => ({ topic }))); // no further fetching while we drain
+        await Promise.allSettled([...inFlight]); // handlers finish and commit while kafkajs still runs
+      }
+      await consumer.disconnect(); // leaves the group
       if (!options.deadLetterProducer) await producer.disconnect();
       log.info('consumer stopped');
     })());

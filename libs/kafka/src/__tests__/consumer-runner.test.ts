@@ -1,0 +1,239 @@
+import type { Kafka as KafkaClient, Message } from 'kafkajs';
+import { runConsumer, type ConsumedMessage, type RunningConsumer } from '../consumer-runner.ts';
+import { deadLetterTopicFor } from '../dead-letter.ts';
+import { NonRetriableError } from '../errors.ts';
+import { createIdempotentProducer, type IdempotentProducer } from '../producer.ts';
+import { ensureTopics } from '../topics.ts';
+import {
+  committedOffsets,
+  createTestKafkaClient,
+  deleteTopics,
+  readTopic,
+  testLogger,
+  topicExists,
+  uniqueName,
+  waitFor,
+} from '../testing/index.ts';
+
+const fastRetry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 };
+
+describe('runConsumer (real broker)', () => {
+  let kafka: KafkaClient;
+  let producer: IdempotentProducer;
+  const topics: string[] = [];
+  const running: RunningConsumer[] = [];
+
+  beforeAll(() => {
+    kafka = createTestKafkaClient();
+    producer = createIdempotentProducer(kafka);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await deleteTopics(kafka, topics);
+  });
+
+  async function newTopic(label: string, numPartitions = 1): Promise<string> {
+    const topic = uniqueName(label);
+    topics.push(topic);
+    await ensureTopics(kafka, [{ topic, numPartitions }]);
+    return topic;
+  }
+
+  function start(options: Omit<Parameters<typeof runConsumer>[0], 'kafka' | 'logger'>): RunningConsumer {
+    const consumer = runConsumer({ kafka, logger: testLogger(), fromBeginning: true, retry: fastRetry, ...options });
+    running.push(consumer);
+    return consumer;
+  }
+
+  const text = (message: ConsumedMessage) => message.value!.toString();
+
+  it('keeps per-key order across partitions', async () => {
+    const topic = await newTopic('order', 3);
+    const keys = ['tenant-a', 'tenant-b', 'tenant-c', 'tenant-d', 'tenant-e'];
+    const perKey = 20;
+    const messages: Message[] = [];
+    for (let seq = 0; seq < perKey; seq++) for (const key of keys) messages.push({ key, value: String(seq) });
+    await producer.send(topic, messages);
+
+    const seen = new Map<string, number[]>();
+    const partitions = new Set<number>();
+    const groupId = uniqueName('order');
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      partitionsConsumedConcurrently: 3,
+      handle: async (message) => {
+        partitions.add(message.partition);
+        const key = message.key!.toString();
+        seen.set(key, [...(seen.get(key) ?? []), Number(text(message))]);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => [...seen.values()].reduce((n, list) => n + list.length, 0) === messages.length, { what: 'all messages' });
+
+    for (const key of keys) expect(seen.get(key)).toEqual([...Array(perKey).keys()]);
+    expect(partitions.size).toBeGreaterThan(1);
+  });
+
+  it('retries a failing handler in-process and processes the message once, without a dead letter', async () => {
+    const topic = await newTopic('retry');
+    const groupId = uniqueName('retry');
+    await producer.send(topic, [
+      { key: 'k', value: 'flaky' },
+      { key: 'k', value: 'after' },
+    ]);
+
+    const attempts: number[] = [];
+    const processed: string[] = [];
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      handle: async (message) => {
+        if (text(message) === 'flaky') {
+          attempts.push(message.attempt);
+          if (message.attempt <= 2) throw new Error(`transient failure ${message.attempt}`);
+        }
+        processed.push(text(message));
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => processed.length === 2, { what: 'both messages' });
+    await consumer.stop();
+
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(processed).toEqual(['flaky', 'after']);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: '2' });
+    expect(await topicExists(kafka, deadLetterTopicFor(topic, groupId))).toBe(false);
+  });
+
+  it.each([
+    ['always throws', () => new Error('cannot parse payload'), '3', 'Error: cannot parse payload'],
+    ['throws NonRetriableError', () => new NonRetriableError('unknown plan "gold"'), '1', 'NonRetriableError: unknown plan "gold"'],
+  ])('dead-letters a poison message that %s and goes on with the next one', async (_label, makeError, expectedAttempts, expectedError) => {
+    const topic = await newTopic('poison');
+    const groupId = uniqueName('poison');
+    topics.push(deadLetterTopicFor(topic, groupId));
+    await producer.send(topic, [
+      { key: 'k1', value: 'good-1' },
+      { key: 'k2', value: 'poison', headers: { 'content-type': 'application/cloudevents+json', ce_type: 'TenantCreated' } },
+      { key: 'k1', value: 'good-2' },
+    ]);
+
+    const calls: string[] = [];
+    const processed: string[] = [];
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      handle: async (message) => {
+        calls.push(text(message));
+        if (text(message) === 'poison') throw makeError();
+        processed.push(text(message));
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => processed.length === 2, { what: 'the good messages' });
+
+    expect(processed).toEqual(['good-1', 'good-2']);
+    expect(calls.filter((value) => value === 'poison')).toHaveLength(Number(expectedAttempts));
+
+    const [letter] = await readTopic(kafka, deadLetterTopicFor(topic, groupId), 1);
+    expect(letter).toMatchObject({ key: 'k2', value: 'poison' });
+    expect(letter!.headers).toEqual({
+      'content-type': 'application/cloudevents+json',
+      ce_type: 'TenantCreated',
+      'dlq-error': expectedError,
+      'dlq-attempts': expectedAttempts,
+      'dlq-source-topic': topic,
+      'dlq-source-partition': '0',
+      'dlq-source-offset': '1',
+      'dlq-failed-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
+
+    await consumer.stop();
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: '3' });
+  });
+
+  it('stops mid-stream after finishing the in-flight message; the next member of the group continues without a gap', async () => {
+    const topic = await newTopic('resume');
+    const groupId = uniqueName('resume');
+    const total = 40;
+    await producer.send(topic, [...Array(total).keys()].map((i) => ({ key: 'k', value: String(i) })));
+
+    const first: number[] = [];
+    const firstConsumer = start({
+      groupId,
+      topics: [topic],
+      handle: async (message) => {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        first.push(Number(text(message)));
+      },
+    });
+    await firstConsumer.ready;
+    await waitFor(() => first.length >= 8, { what: '8 messages' });
+    await firstConsumer.stop();
+    const lastOfFirst = first.at(-1)!;
+    expect(first).toEqual([...Array(first.length).keys()]);
+    expect(lastOfFirst).toBeLessThan(total - 1);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(lastOfFirst + 1) });
+
+    const second: number[] = [];
+    const secondConsumer = start({ groupId, topics: [topic], handle: async (message) => void second.push(Number(text(message))) });
+    await secondConsumer.ready;
+    await waitFor(() => second.at(-1) === total - 1, { what: 'the last message' });
+
+    expect(second[0]).toBe(lastOfFirst + 1);
+    expect([...first, ...second]).toEqual([...Array(total).keys()]);
+  });
+
+  it('on stop during a retry wait, leaves the message uncommitted for the next member', async () => {
+    const topic = await newTopic('stop-retry');
+    const groupId = uniqueName('stop-retry');
+    await producer.send(topic, [{ key: 'k', value: 'first' }, { key: 'k', value: 'second' }]);
+
+    let failures = 0;
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      retry: { attempts: 5, initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+      handle: async () => {
+        failures++;
+        throw new Error('database unavailable');
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => failures === 1, { what: 'the first failure' });
+    const stoppedAt = Date.now();
+    await consumer.stop();
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: '-1' });
+
+    const seen: string[] = [];
+    const next = start({ groupId, topics: [topic], handle: async (message) => void seen.push(text(message)) });
+    await next.ready;
+    await waitFor(() => seen.length === 2, { what: 'both messages' });
+    expect(seen).toEqual(['first', 'second']);
+    expect(await topicExists(kafka, deadLetterTopicFor(topic, groupId))).toBe(false);
+  });
+
+  it('with fromBeginning false, is ready to see messages produced right after ready resolves', async () => {
+    const topic = await newTopic('ready');
+    await producer.send(topic, [{ key: 'k', value: 'old' }]);
+    const seen: string[] = [];
+    const consumer = start({ groupId: uniqueName('ready'), topics: [topic], fromBeginning: false, handle: async (m) => void seen.push(text(m)) });
+    await consumer.ready;
+    await producer.send(topic, [{ key: 'k', value: 'new' }]);
+    await waitFor(() => seen.length === 1, { what: 'the new message' });
+    expect(seen).toEqual(['new']);
+  });
+
+  it('rejects ready with a clear error when a topic does not exist', async () => {
+    const consumer = start({ groupId: uniqueName('missing'), topics: [uniqueName('missing')], handle: async () => undefined });
+    await expect(consumer.ready).rejects.toThrow(/This server does not host this topic-partition/);
+  });
+});
