@@ -140,9 +140,15 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
       },
     });
   })();
-  started.catch((error: Error) => {
-    log.error({ err: error, topics }, 'consumer could not start');
-    settleReady!.reject(error);
+  started.catch((error: Error & { type?: string }) => {
+    const hint = error.type === 'UNKNOWN_TOPIC_OR_PARTITION' ? ' Create the topics first (ensureTopics / tenantTopics).' : '';
+    const failure = new KafkaPlumbingError(
+      `Consumer ${groupId} could not start on ${topics.join(', ')}: ${error.message}.${hint}`,
+      error.type !== 'UNKNOWN_TOPIC_OR_PARTITION',
+      { cause: error },
+    );
+    log.error({ err: failure, topics }, 'consumer could not start');
+    settleReady!.reject(failure);
   });
 
   let stopped: Promise<void> | undefined;

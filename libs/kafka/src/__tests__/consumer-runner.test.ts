@@ -234,6 +234,6 @@ describe('runConsumer (real broker)', () => {
 
   it('rejects ready with a clear error when a topic does not exist', async () => {
     const consumer = start({ groupId: uniqueName('missing'), topics: [uniqueName('missing')], handle: async () => undefined });
-    await expect(consumer.ready).rejects.toThrow(/This server does not host this topic-partition/);
+    await expect(consumer.ready).rejects.toThrow(/could not start on test\..*: This server does not host this topic-partition\. Create the topics first/);
   });
 });
