@@ -232,6 +232,15 @@ describe('runConsumer (real broker)', () => {
     expect(seen).toEqual(['new']);
   });
 
+  it('becomes ready also for a member that gets no partition', async () => {
+    const topic = await newTopic('idle-member');
+    const groupId = uniqueName('idle-member');
+    const first = start({ groupId, topics: [topic], handle: async () => undefined });
+    await first.ready;
+    const second = start({ groupId, topics: [topic], handle: async () => undefined });
+    await expect(Promise.all([first.ready, second.ready])).resolves.toEqual([undefined, undefined]);
+  });
+
   it('rejects ready with a clear error when a topic does not exist', async () => {
     const consumer = start({ groupId: uniqueName('missing'), topics: [uniqueName('missing')], handle: async () => undefined });
     await expect(consumer.ready).rejects.toThrow(/could not start on test\..*: This server does not host this topic-partition\. Create the topics first/);
