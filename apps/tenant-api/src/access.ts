@@ -1,27 +1,33 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasPermission, type Permission } from '@tenantry/auth';
-import { memberRole } from '@tenantry/control-db';
+import { tenantAccessOf } from '@tenantry/control-db';
 import { ApiError } from './errors.ts';
 
 export type TenantRole = 'admin' | 'developer' | 'readonly' | 'auditor';
 
 /**
- * Who may touch a tenant. Callers who may not even see it get 404 (no existence leak); members
- * without the needed role get 403.
+ * Who may touch a tenant. Callers who may not even see it, and everyone for a tenant that does not
+ * exist, get 404 (no existence leak); members without the needed role get 403. `superuser: false`
+ * is for routes SPEC §3 opens to members only (switch): a superuser who is not a member gets 403.
  */
 export async function requireTenantAccess(
   app: FastifyInstance,
   request: FastifyRequest,
   tenantId: string,
   allowedRoles: readonly TenantRole[] | 'superuser-only',
+  { superuser: superuserAllowed = true }: { superuser?: boolean } = {},
 ): Promise<{ superuser: boolean; role: string | null }> {
-  if (request.user.superuser) return { superuser: true, role: null };
-  const role = await memberRole(app.orm, tenantId, request.user.sub);
-  if (!role) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist.`);
+  const { exists, role } = await tenantAccessOf(app.orm, tenantId, request.user.sub);
+  if (!exists) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist.`);
+  if (request.user.superuser && superuserAllowed) return { superuser: true, role };
+  if (!role) {
+    if (request.user.superuser) throw new ApiError('TNT_ERR_FORBIDDEN', 'Only members may do this; add yourself as a member first.');
+    throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist.`);
+  }
   if (allowedRoles === 'superuser-only' || !allowedRoles.includes(role as TenantRole)) {
     throw new ApiError('TNT_ERR_FORBIDDEN', `Your role in this tenant (${role}) does not allow this.`);
   }
-  return { superuser: false, role };
+  return { superuser: request.user.superuser, role };
 }
 
 export function requirePermission(request: FastifyRequest, permission: Permission): void {

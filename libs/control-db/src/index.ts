@@ -23,6 +23,7 @@ export {
   countTenants,
   listMembers,
   memberRole,
+  tenantAccessOf,
   InvalidCursorError,
   type Member,
   type TenantListFilter,

@@ -74,6 +74,16 @@ export async function memberRole(orm: ControlOrm, tenantId: string, userId: stri
   return rows[0]?.role ?? null;
 }
 
+/** Whether the tenant exists and the user's role in it (null when not a member or banned), in one query. */
+export async function tenantAccessOf(orm: ControlOrm, tenantId: string, userId: string): Promise<{ exists: boolean; role: string | null }> {
+  const rows = await orm.em.fork().execute<{ exists: boolean; role: string | null }[]>(
+    `select exists (select 1 from tenants where id = ?) as exists,
+            (select role from memberships where tenant_id = ? and user_id = ? and status <> 'banned') as role`,
+    [tenantId, tenantId, userId],
+  );
+  return { exists: Boolean(rows[0]?.exists), role: rows[0]?.role ?? null };
+}
+
 function encodeCursor(row: { created_at: unknown; id: string }): string {
   return Buffer.from(JSON.stringify([new Date(row.created_at as string).toISOString(), row.id])).toString('base64url');
 }

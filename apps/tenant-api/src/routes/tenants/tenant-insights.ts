@@ -25,7 +25,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
     {
       schema: {
         tags: ['tenants'],
-        summary: 'A token whose `tid` is this tenant (members)',
+        summary: 'A token whose `tid` is this tenant (members only; a superuser who is not a member gets 403)',
         params: tenantIdParamsSchema,
         response: {
           200: {
@@ -38,12 +38,12 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
               role: { type: ['string', 'null'] },
             },
           },
-          ...problemResponses(400, 401, 404, 429, 503),
+          ...problemResponses(400, 401, 403, 404, 429, 503),
         },
       },
     },
     async (request) => {
-      const { role } = await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
+      const { role } = await requireTenantAccess(app, request, request.params.id, ALL_ROLES, { superuser: false });
       if (!app.canIssueTokens) throw new ApiError('TNT_ERR_UNAVAILABLE', 'This server only verifies tokens (no JWT_PRIVATE_KEY).');
       const { sub, email, superuser, permissions } = request.user;
       const token = await app.jwt.sign({ sub, email, superuser, permissions, tid: request.params.id });
