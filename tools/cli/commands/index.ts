@@ -1,4 +1,12 @@
 import type { Command } from 'commander';
 
 /** Every CLI command; each module exports one `register(program)`. Keep one line per command file. */
-export const COMMANDS: ((program: Command) => void)[] = [];
+export const COMMANDS: ((program: Command) => void)[] = [
+  (await import('./replay-offsets.ts')).register,
+  (await import('./replay-tenant.ts')).register,
+  (await import('./dlq-list.ts')).register,
+  (await import('./dlq-show.ts')).register,
+  (await import('./dlq-redrive.ts')).register,
+  (await import('./outbox-status.ts')).register,
+  (await import('./tenants-reprovision.ts')).register,
+];

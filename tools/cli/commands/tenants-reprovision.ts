@@ -1,0 +1,34 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { TenantNotFoundError, controlOrmOptions, requestProvisioning } from '@tenantry/control-db';
+import type { Command } from 'commander';
+import { CliError } from '../lib/cli-error.ts';
+import { commandGroup } from '../lib/command-group.ts';
+import { cliContext } from '../lib/context.ts';
+import { connectControlDb } from '../lib/control-db-client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function register(program: Command) {
+  commandGroup(program, 'tenants', 'Tenant operations')
+    .command('reprovision')
+    .description('Ask the provisioner to (re)build a tenant\'s schema: emits TenantProvisionRequested through the outbox (idempotent)')
+    .argument('<id>', 'tenant id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const ctx = cliContext(command);
+      if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      // Checks the database and schema first, with errors that name the setting to fix.
+      await (await connectControlDb(ctx.config)).end();
+      const orm = await MikroORM.init(controlOrmOptions({ databaseUrl: ctx.config.databaseUrl, controlSchema: ctx.config.controlSchema, poolMax: 1 }));
+      try {
+        const tenant = await requestProvisioning(orm, id).catch((error: unknown) => {
+          if (error instanceof TenantNotFoundError) throw new CliError(error.message);
+          throw error;
+        });
+        ctx.print({ tenant_id: tenant.id, status: tenant.status, version: tenant.version, event: 'TenantProvisionRequested' }, () =>
+          `Provisioning requested for tenant ${tenant.id}: TenantProvisionRequested (version ${tenant.version}) is in the outbox; status ${tenant.status}.`,
+        );
+      } finally {
+        await orm.close(true);
+      }
+    });
+}

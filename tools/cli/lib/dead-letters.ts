@@ -1,0 +1,99 @@
+import { deadLetterTopicFor, readDeadLetterInfo, type DeadLetterInfo } from '@tenantry/kafka';
+import type { Admin, IHeaders } from 'kafkajs';
+import type { CliContext } from './context.ts';
+import type { PartitionRange, RangeMessage } from './read-range.ts';
+
+/** The group whose committed offsets on a DLQ topic mark how far it has been redriven. */
+export function redriveGroupFor(groupId: string): string {
+  return `${groupId}.dlq-redrive`;
+}
+
+export interface DlqTarget {
+  group: string;
+  sourceTopic: string;
+  dlqTopic: string;
+  redriveGroup: string;
+}
+
+export function dlqTarget(ctx: CliContext, options: { group: string; topic?: string }): DlqTarget {
+  const sourceTopic = options.topic ?? ctx.config.topics.tenantEvents;
+  return {
+    group: options.group,
+    sourceTopic,
+    dlqTopic: deadLetterTopicFor(sourceTopic, options.group),
+    redriveGroup: redriveGroupFor(options.group),
+  };
+}
+
+export interface DlqPartition {
+  partition: number;
+  low: string;
+  high: string;
+  /** Next offset to redrive: the redrive group's committed offset, or `low` when it has none. */
+  redrivenUpTo: string;
+  pending: number;
+}
+
+/** Per partition of the DLQ topic: what exists and how much is not redriven yet; null if no DLQ topic. */
+export async function dlqPartitions(admin: Admin, target: DlqTarget): Promise<DlqPartition[] | null> {
+  if (!(await admin.listTopics()).includes(target.dlqTopic)) return null;
+  const ends = await admin.fetchTopicOffsets(target.dlqTopic);
+  const [committed] = await admin.fetchOffsets({ groupId: target.redriveGroup, topics: [target.dlqTopic] });
+  const done = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, offset]));
+  return ends
+    .sort((a, b) => a.partition - b.partition)
+    .map(({ partition, low, high }) => {
+      const mark = BigInt(done.get(partition) ?? '-1');
+      const from = mark < BigInt(low) ? BigInt(low) : mark;
+      return { partition, low, high, redrivenUpTo: from.toString(), pending: Number(BigInt(high) - from) };
+    });
+}
+
+/** Ranges still to redrive (or everything kept, with `all`), at most `limit` messages per partition. */
+export function rangesOf(partitions: DlqPartition[], { all = false, limit }: { all?: boolean; limit?: number } = {}): PartitionRange[] {
+  return partitions.map((p) => {
+    const from = BigInt(all ? p.low : p.redrivenUpTo);
+    const high = BigInt(p.high);
+    const to = limit === undefined || from + BigInt(limit) > high ? high : from + BigInt(limit);
+    return { partition: p.partition, from: from.toString(), to: to.toString() };
+  });
+}
+
+export function headerText(headers: IHeaders | undefined, name: string): string | null {
+  const raw = headers?.[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return first === undefined ? null : first.toString();
+}
+
+export interface DeadLetterSummary {
+  partition: number;
+  offset: string;
+  key: string | null;
+  event_type: string | null;
+  event_id: string | null;
+  redriven: boolean;
+  dlq: DeadLetterInfo | null;
+}
+
+export function summarize({ partition, message }: RangeMessage, redrivenUpTo: Map<number, string>): DeadLetterSummary {
+  let type = headerText(message.headers, 'ce_type');
+  let id = headerText(message.headers, 'ce_id');
+  if (!type || !id) {
+    try {
+      const value = JSON.parse(message.value?.toString('utf8') ?? 'null') as { type?: unknown; id?: unknown } | null;
+      type ??= typeof value?.type === 'string' ? value.type : null;
+      id ??= typeof value?.id === 'string' ? value.id : null;
+    } catch {
+      // not JSON: a poison value, shown as is by `dlq show`
+    }
+  }
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    event_type: type,
+    event_id: id,
+    redriven: BigInt(message.offset) < BigInt(redrivenUpTo.get(partition) ?? '0'),
+    dlq: readDeadLetterInfo(message.headers),
+  };
+}
