@@ -1,0 +1,19 @@
+import type { IdempotentProducer } from '@tenantry/kafka';
+import type { Logger } from '@tenantry/logger';
+import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
+
+/** What every provisioner handler gets for one consumed event. */
+export interface ProvisionerContext {
+  orm: TenantSchemaOrm;
+  /** Publishes the reports on `topics.tenantProvisioning`. */
+  producer: IdempotentProducer;
+  topics: { tenantEvents: string; tenantProvisioning: string };
+  /** Tenant migrations to apply; undefined means all of `tenant-migrations/`. */
+  migrations?: ProvisionTenantSchemaOptions['migrations'];
+  /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
+  log: Logger;
+  /** 1 on the first try, +1 per in-process retry of the same message. */
+  attempt: number;
+  /** True on the runner's last in-process try: after it, a thrown error dead-letters the message. */
+  lastAttempt: boolean;
+}

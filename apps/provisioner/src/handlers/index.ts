@@ -1,0 +1,14 @@
+import type { ProvisionerContext } from '../context.ts';
+import type { Subscriber } from '../subscriber.ts';
+import { tenantActivated } from './tenant-activated.ts';
+import { tenantCreated } from './tenant-created.ts';
+import { tenantDeactivated } from './tenant-deactivated.ts';
+import { tenantProvisionRequested } from './tenant-provision-requested.ts';
+
+/** Every event type the provisioner acts on; all others are ignored. */
+export const provisionerSubscribers: readonly Subscriber<ProvisionerContext>[] = [
+  tenantCreated,
+  tenantProvisionRequested,
+  tenantDeactivated,
+  tenantActivated,
+];

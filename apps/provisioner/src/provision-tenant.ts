@@ -1,0 +1,48 @@
+import type { TenantEvent } from '@tenantry/tenant-events';
+import { TenantSchemaError, provisionTenantSchema } from '@tenantry/tenant-schema';
+import type { ProvisionerContext } from './context.ts';
+import { isDatabaseUnreachable } from './database-unreachable.ts';
+import { publishReport } from './publish-report.ts';
+
+/**
+ * Creates or completes the tenant's schema and reports the outcome on tenant.provisioning.
+ * Failure policy (see README): a TenantSchemaError is retried in-process; on the last try, or
+ * at once when it is not retriable, TenantSchemaProvisioningFailed is published and the message
+ * counts as handled. An unreachable database is rethrown and never reported as a tenant failure.
+ */
+export async function provisionTenant(
+  event: TenantEvent<'TenantCreated' | 'TenantProvisionRequested'>,
+  context: ProvisionerContext,
+): Promise<void> {
+  const { tenant } = event.data;
+  const { log, attempt } = context;
+  let result;
+  try {
+    // The role of a tenant that is already inactive is born without LOGIN.
+    result = await provisionTenantSchema(context.orm, tenant, { roleLogin: tenant.is_active, migrations: context.migrations });
+  } catch (error) {
+    if (!(error instanceof TenantSchemaError) || isDatabaseUnreachable(error)) throw error;
+    if (error.retriable && !context.lastAttempt) {
+      log.warn({ attempt, err: error }, 'tenant schema provisioning failed, will retry');
+      throw error;
+    }
+    await publishReport(context, event, 'TenantSchemaProvisioningFailed', { error: error.message, attempt });
+    log.error({ attempt, code: error.code, err: error }, 'tenant schema provisioning failed for good; reported TenantSchemaProvisioningFailed');
+    return;
+  }
+  await publishReport(context, event, 'TenantSchemaProvisioned', {
+    schema_name: result.schemaName,
+    schema_version: result.schemaVersion,
+    duration_ms: result.durationMs,
+  });
+  log.info(
+    {
+      schema: result.schemaName,
+      schema_version: result.schemaVersion,
+      created: result.created,
+      applied: result.appliedMigrations,
+      duration_ms: result.durationMs,
+    },
+    result.created ? 'tenant schema provisioned' : 'tenant schema already provisioned, reported again',
+  );
+}
