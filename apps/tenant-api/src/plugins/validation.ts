@@ -2,15 +2,43 @@ import fp from 'fastify-plugin';
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema } from 'fastify';
+import { ApiError, type FieldErrors } from '../errors.ts';
 
 // ajv-formats is CommonJS; under ESM its function may arrive as the module or under `default`.
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
+const BAD_TEXT = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+/**
+ * Paths of strings (values or keys) PostgreSQL cannot store: NUL is refused by text and jsonb, and an
+ * unpaired surrogate makes jsonb refuse the escaped text. Iterative and depth-capped, so 20,000-deep
+ * input costs nothing here (no route schema accepts anything that deep; validation refuses it).
+ */
+export function badTextPaths(root: unknown, { limit = 20, maxDepth = 32 } = {}): string[] {
+  const found: string[] = [];
+  const bad = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+  const stack: [unknown, string, number][] = [[root, '', 0]];
+  while (stack.length && found.length < limit) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (bad(value)) found.push(path || '(body)');
+    } else if (value && typeof value === 'object' && depth < maxDepth) {
+      for (const [key, child] of Object.entries(value)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (bad(key)) found.push(childPath);
+        else stack.push([child, childPath, depth + 1]);
+      }
+    }
+  }
+  return found;
+}
+
 const common: Options = { allErrors: true, strict: false, removeAdditional: false, useDefaults: true };
 
 /**
+ * Text PostgreSQL cannot store is refused first (422 in a body, 400 in the query or path).
  * Bodies are checked strictly (no type coercion: `"5"` is not a billing day); query strings and
  * path parameters are text by nature, so they are coerced.
  */
@@ -21,6 +49,15 @@ export default fp(
     app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) =>
       (httpPart === 'body' ? strict : coercing).compile(schema as object),
     );
+    app.addHook('preValidation', async (request) => {
+      for (const part of ['query', 'params', 'body'] as const) {
+        const paths = badTextPaths(request[part]);
+        if (paths.length === 0) continue;
+        const errors: FieldErrors = Object.fromEntries(paths.map((path) => [path, [BAD_TEXT]]));
+        if (part === 'body') throw new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
+        throw new ApiError('TNT_ERR_MALFORMED_REQUEST', `Invalid ${part === 'query' ? 'querystring' : 'path'}: ${BAD_TEXT}.`, errors);
+      }
+    });
   },
   { name: 'tenantry-validation' },
 );
