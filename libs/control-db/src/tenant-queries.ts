@@ -88,14 +88,22 @@ function encodeCursor(row: { created_at: unknown; id: string }): string {
   return Buffer.from(JSON.stringify([new Date(row.created_at as string).toISOString(), row.id])).toString('base64url');
 }
 
+const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Only what encodeCursor makes gets through: anything else would reach PostgreSQL's casts and fail there. */
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
       value.length === 2 &&
+      typeof value[0] === 'string' &&
+      CURSOR_TIME.test(value[0]) &&
       !Number.isNaN(Date.parse(value[0])) &&
-      /^[0-9a-f-]{36}$/.test(value[1])
+      new Date(value[0]).toISOString() === value[0] &&
+      typeof value[1] === 'string' &&
+      CURSOR_ID.test(value[1])
     ) {
       return [value[0], value[1]];
     }
