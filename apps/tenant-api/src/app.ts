@@ -3,7 +3,7 @@ import type { Config } from '@tenantry/config';
 import type { ControlOrm } from '@tenantry/control-db';
 import type { Logger } from '@tenantry/logger';
 import validation from './plugins/validation.ts';
-import problemDetails from './plugins/problem-details.ts';
+import problemDetails, { frameworkErrorProblem } from './plugins/problem-details.ts';
 import controlDb from './plugins/control-db.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
@@ -39,6 +39,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     trustProxy: '127.0.0.1',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorProblem,
   });
   // JSON only: any other content type is a malformed request (400), not a string body.
   app.removeContentTypeParser('text/plain');

@@ -59,6 +59,16 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'TNT_ERR_BODY_TOO_LARGE',
 };
 
+/**
+ * For Fastify's `frameworkErrors` (a URL that does not decode, a path parameter over the length
+ * limit): these are answered before any hook runs, so the request id is set here too.
+ */
+export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', error.message, undefined, status);
+}
+
 /** One place turns every error into RFC 9457 problem+json; nothing escapes as a bare 500. */
 export default fp(
   async (app) => {
