@@ -13,6 +13,8 @@ export {
   schemaNameForTenant,
   type TenantFields,
   type TenantPatch,
+  type CreateTenantInput,
+  type NewTenantAdmin,
   type StatusAction,
   type MemberStatus,
   type ProvisioningOutcome,

@@ -67,14 +67,33 @@ async function inTransaction<T>(orm: ControlOrm, fn: (em: EntityManager) => Prom
   }
 }
 
-export interface CreateTenantInput {
-  fields: TenantFields;
-  adminUserId: string;
+/** A first admin to create with the tenant when no user has this email yet (an existing one is reused). */
+export interface NewTenantAdmin {
+  email: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  passwordHash?: string | null;
+}
+
+export type CreateTenantInput = { fields: TenantFields } & ({ adminUserId: string } | { newAdmin: NewTenantAdmin });
+
+/** The admin's user id, inserting the user in the caller's transaction, so a refused tenant leaves no user behind. */
+async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<string> {
+  const email = admin.email.toLowerCase();
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into users (id, email, password_hash, first_name, last_name, status) values (?, ?, ?, ?, ?, ?)
+     on conflict ((lower(email))) do nothing returning id::text as id`,
+    [uuidv7(), email, admin.passwordHash ?? null, admin.first_name ?? null, admin.last_name ?? null, admin.passwordHash ? 'active' : 'invited'],
+  );
+  if (inserted[0]) return inserted[0].id;
+  const [existing] = await em.execute<{ id: string }[]>(`select id::text as id from users where lower(email) = ?`, [email]);
+  return existing.id;
 }
 
 /** Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically. */
 export async function createTenant(orm: ControlOrm, input: CreateTenantInput, meta: EventMeta = {}): Promise<TenantSnapshot> {
   return inTransaction(orm, async (em) => {
+    const adminUserId = 'adminUserId' in input ? input.adminUserId : await adminUserIdIn(em, input.newAdmin);
     const id = uuidv7();
     const now = new Date();
     const row = em.create(Tenant, {
@@ -88,7 +107,7 @@ export async function createTenant(orm: ControlOrm, input: CreateTenantInput, me
       updated_at: now,
     });
     await em.flush();
-    em.create(Membership, { tenant_id: id, user_id: input.adminUserId, role: 'admin', status: 'active' });
+    em.create(Membership, { tenant_id: id, user_id: adminUserId, role: 'admin', status: 'active' });
     await em.flush();
     const event = await appendTenantEvent(em, 'TenantCreated', row, {}, meta);
     return event.data.tenant;

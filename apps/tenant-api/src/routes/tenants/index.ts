@@ -3,10 +3,10 @@ import {
   changeTenantStatus,
   ConflictError,
   requestProvisioning,
+  type NewTenantAdmin,
   tenantGroupExists,
   countTenants,
   createTenant,
-  createUser,
   findUserByEmail,
   getTenant,
   listMembers,
@@ -59,24 +59,19 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     }
   }
 
-  async function adminUserIdFor(request: FastifyRequest, admin: CreateBody['admin']): Promise<string> {
-    if (!admin) return request.user.sub;
+  /** Who becomes the first admin: an existing user by id, or a new one created with the tenant (same transaction). */
+  async function adminFor(request: FastifyRequest, admin: CreateBody['admin']): Promise<{ adminUserId: string } | { newAdmin: NewTenantAdmin }> {
+    if (!admin) return { adminUserId: request.user.sub };
     const existing = await findUserByEmail(app.orm, admin.email);
-    if (existing) return existing.id;
-    try {
-      const created = await createUser(app.orm, {
+    if (existing) return { adminUserId: existing.id };
+    return {
+      newAdmin: {
         email: admin.email,
         first_name: admin.first_name,
         last_name: admin.last_name,
         passwordHash: admin.password ? await hashPassword(admin.password) : null,
-        status: admin.password ? 'active' : 'invited',
-      });
-      return created.id;
-    } catch (error) {
-      // Created concurrently by another request: use that user.
-      if (error instanceof ConflictError) return (await findUserByEmail(app.orm, admin.email))!.id;
-      throw error;
-    }
+      },
+    };
   }
 
   app.post<{ Body: CreateBody }>(
@@ -96,18 +91,22 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       const { admin, ...body } = request.body;
       const { fields, slugDerived } = normalizeNewTenant(body);
       await checkGroup(fields.group_id);
-      const adminUserId = await adminUserIdFor(request, admin);
-      const tenant = await createWithSlugRetry(fields, slugDerived, adminUserId, traceparentOf(request));
+      const tenant = await createWithSlugRetry(fields, slugDerived, await adminFor(request, admin), traceparentOf(request));
       return reply.status(201).header('location', `/v1/tenants/${tenant.id}`).header('etag', etag(tenant.version)).send(tenant);
     },
   );
 
   /** A derived slug that collides gets a short suffix; a slug the caller chose is a 409. */
-  async function createWithSlugRetry(fields: TenantFields, slugDerived: boolean, adminUserId: string, meta: { traceparent?: string }) {
+  async function createWithSlugRetry(
+    fields: TenantFields,
+    slugDerived: boolean,
+    admin: { adminUserId: string } | { newAdmin: NewTenantAdmin },
+    meta: { traceparent?: string },
+  ) {
     for (let attempt = 0; ; attempt++) {
       const slug = attempt === 0 ? fields.slug : `${fields.slug.slice(0, 56)}-${crypto.randomUUID().slice(0, 6)}`;
       try {
-        return await createTenant(app.orm, { fields: { ...fields, slug }, adminUserId }, meta);
+        return await createTenant(app.orm, { fields: { ...fields, slug }, ...admin }, meta);
       } catch (error) {
         if (!(error instanceof ConflictError && error.field === 'slug' && slugDerived && attempt < 5)) throw error;
       }
