@@ -24,7 +24,7 @@ import metrics from './plugins/metrics.ts';
 import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'bodyLimitBytes'>;
   orm: ControlOrm;
   logger: Logger;
   readiness?: Record<string, ReadinessCheck>;
@@ -51,7 +51,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(requestId);
   await app.register(controlDb, { orm });
   await app.register(swagger);
-  await app.register(rateLimit, { max: config.rateLimitMax });
+  await app.register(rateLimit, { writesPerMinute: config.rateLimitMax, loginsPerMinute: config.loginRateLimitMax });
   await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
   await app.register(idempotency);
   await app.register(metrics);

@@ -14,6 +14,7 @@ export interface Config {
   tokenTtlSeconds: number;
   bootstrapSuperuser: { email: string; password: string } | null;
   rateLimitMax: number;
+  loginRateLimitMax: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   topics: { tenantEvents: string; tenantProvisioning: string };
@@ -39,6 +40,7 @@ const schema = {
     BOOTSTRAP_SUPERUSER_EMAIL: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' },
     BOOTSTRAP_SUPERUSER_PASSWORD: { type: 'string', minLength: 8 },
     RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 60 },
+    LOGIN_RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 20 },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 1048576 },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   },
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS as number,
     bootstrapSuperuser: email ? { email: email.toLowerCase(), password: str('BOOTSTRAP_SUPERUSER_PASSWORD')! } : null,
     rateLimitMax: raw.RATE_LIMIT_MAX as number,
+    loginRateLimitMax: raw.LOGIN_RATE_LIMIT_MAX as number,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },

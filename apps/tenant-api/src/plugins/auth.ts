@@ -3,7 +3,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@tenantry/config';
 import type { TokenClaims } from '@tenantry/auth';
-import { findUserById } from '@tenantry/control-db';
+import { findUserById, memberRole } from '@tenantry/control-db';
 import { ApiError } from '../errors.ts';
 
 declare module '@fastify/jwt' {
@@ -54,6 +54,11 @@ export default fp<AuthPluginOptions>(
       const user = await findUserById(app.orm, claims.sub);
       if (!user || user.status === 'disabled') {
         throw new ApiError('TNT_ERR_UNAUTHENTICATED', 'The user of this token no longer exists or is disabled.');
+      }
+      // A switched token (tid) is only good while the user still belongs to that tenant.
+      if (claims.tid !== undefined && !user.superuser) {
+        const role = typeof claims.tid === 'string' && /^[0-9a-f-]{36}$/i.test(claims.tid) ? await memberRole(app.orm, claims.tid, user.id) : null;
+        if (!role) throw new ApiError('TNT_ERR_UNAUTHENTICATED', 'This token is for a tenant you no longer belong to; switch again.');
       }
       request.user = {
         ...claims,

@@ -28,6 +28,7 @@ export const authRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }> = async
   app.post<{ Body: { email: string; password: string } }>(
     '/token',
     {
+      onRequest: app.loginRateLimit,
       schema: {
         tags: ['auth'],
         summary: 'Exchange email and password for a bearer token',
