@@ -2,6 +2,7 @@ import { createIdempotentProducer, readDeadLetterInfo, stripDeadLetterHeaders } 
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
+import { commitGroupOffsets } from '../lib/commit-offsets.ts';
 import { cliContext } from '../lib/context.ts';
 import { dlqPartitions, dlqTarget, rangesOf } from '../lib/dead-letters.ts';
 import { startProgress } from '../lib/progress.ts';
@@ -60,7 +61,7 @@ export function register(program: Command) {
               );
               // Acknowledged by Kafka: only now is the redrive mark moved past these messages.
               const next = (BigInt(batch.items.at(-1)!.message.offset) + 1n).toString();
-              await admin.setOffsets({ groupId: target.redriveGroup, topic: target.dlqTopic, partitions: [{ partition: batch.partition, offset: next }] });
+              await commitGroupOffsets(ctx.kafka(), target.redriveGroup, target.dlqTopic, [{ partition: batch.partition, offset: next }]);
             } catch (error) {
               failure = `${(error as Error).name}: ${(error as Error).message}`;
               break;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
+import { commitGroupOffsets } from '../lib/commit-offsets.ts';
 import { cliContext } from '../lib/context.ts';
 import { describeTarget, groupState, parseResetTarget, planReset } from '../lib/group-offsets.ts';
 import { table } from '../lib/table.ts';
@@ -76,11 +77,7 @@ export function register(program: Command) {
           );
         }
         try {
-          await admin.setOffsets({
-            groupId: options.group,
-            topic,
-            partitions: plan.map((p) => ({ partition: p.partition, offset: p.target })),
-          });
+          await commitGroupOffsets(ctx.kafka(), options.group, topic, plan.map((p) => ({ partition: p.partition, offset: p.target })));
         } catch (error) {
           // A member joined between the check and the commit: the broker refuses the offsets.
           throw new CliError(`Could not reset ${options.group}: ${(error as Error).message}. Is a consumer of the group running? Stop it and retry.`);

@@ -16,8 +16,8 @@ export interface RangeMessage {
 
 /**
  * Reads exactly the given offset ranges of `topic`, in offset order per partition. Uses a throwaway
- * consumer group whose start offsets are set beforehand (kafkajs consumers always need a group);
- * it commits nothing and is deleted at the end, so no real group is touched.
+ * consumer group (kafkajs consumers always need one) that seeks to each range's start, commits
+ * nothing and is deleted at the end, so no real group is touched.
  */
 export async function readRange(kafka: KafkaClient, topic: string, ranges: PartitionRange[], timeoutMs = 30_000): Promise<RangeMessage[]> {
   const wanted = ranges.filter((r) => BigInt(r.from) < BigInt(r.to));
@@ -33,7 +33,6 @@ export async function readRange(kafka: KafkaClient, topic: string, ranges: Parti
     return list.length > 0 && BigInt(list.at(-1)!.message.offset) + 1n >= end.get(r.partition)!;
   });
   try {
-    await admin.setOffsets({ groupId, topic, partitions: wanted.map((r) => ({ partition: r.partition, offset: r.from })) });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     let finish: () => void = () => {};
@@ -47,6 +46,7 @@ export async function readRange(kafka: KafkaClient, topic: string, ranges: Parti
         if (isDone()) finish();
       },
     });
+    for (const r of wanted) consumer.seek({ topic, partition: r.partition, offset: r.from });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms reading ${topic}`)), timeoutMs);
