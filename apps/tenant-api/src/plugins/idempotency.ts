@@ -15,7 +15,8 @@ declare module 'fastify' {
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-const REPLAYED_HEADERS = ['location', 'etag'];
+// content-type too: a replayed refusal must still be application/problem+json.
+const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
