@@ -1,0 +1,47 @@
+import type { ConsumedMessage } from '@tenantry/kafka';
+import type { Logger } from '@tenantry/logger';
+import { parseEvent, type ParsedEvent } from '@tenantry/tenant-events';
+import type { Subscriber } from './subscriber.ts';
+
+/**
+ * Turns a consumed record into a call of the subscriber for its type, with a child logger that
+ * carries the tenant id and traceparent. Invalid events throw EventValidationError (not retriable),
+ * so the runner dead-letters them; unknown and unhandled types are skipped (SPEC §4).
+ */
+export function routeEvents<C>(
+  subscribers: readonly Subscriber<C>[],
+  logger: Logger,
+  contextFor: (message: ConsumedMessage, log: Logger) => C,
+): (message: ConsumedMessage) => Promise<void> {
+  const byType = new Map<string, Subscriber<C>>(subscribers.map((s) => [s.event, s]));
+  return async (message) => {
+    const where = { topic: message.topic, partition: message.partition, offset: message.offset };
+    let parsed: ParsedEvent;
+    try {
+      parsed = parseEvent(message.value);
+    } catch (error) {
+      const tenantId = message.key?.toString() ?? null;
+      logger.warn({ tenant_id: tenantId, traceparent: null, ...where, err: error }, 'invalid event, left to the dead-letter topic');
+      throw error;
+    }
+    if (!parsed.known) {
+      const { subject, traceparent } = parsed.raw;
+      logger.debug({ tenant_id: subject ?? null, traceparent: traceparent ?? null, event_type: parsed.type, ...where }, 'unknown event type ignored');
+      return;
+    }
+    const { event } = parsed;
+    const log = logger.child({
+      tenant_id: event.subject,
+      traceparent: event.traceparent ?? null,
+      event_type: event.type,
+      event_id: event.id,
+      tenantversion: event.tenantversion,
+    });
+    const subscriber = byType.get(event.type);
+    if (!subscriber) {
+      log.debug(where, 'event type not handled here, ignored');
+      return;
+    }
+    await subscriber.handle(event, contextFor(message, log));
+  };
+}

@@ -1,0 +1,7 @@
+import type { DteSyncContext } from '../context.ts';
+import type { Subscriber } from '../subscriber.ts';
+import { tenantProvisioned } from './tenant-provisioned.ts';
+import { tenantUpdated } from './tenant-updated.ts';
+
+/** Every event type dte-sync acts on; all others are ignored. */
+export const dteSyncSubscribers: readonly Subscriber<DteSyncContext>[] = [tenantProvisioned, tenantUpdated];
