@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig, ConfigError } from './config.ts';
 
 describe('loadConfig', () => {
@@ -34,5 +35,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).jwtIsDevelopmentSecret).toBe(false);
+  });
+
+  it('pins RS256 or ES256 from the key type, never from the PEM text', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(loadConfig({ JWT_PUBLIC_KEY: rsa }).jwt.algorithm).toBe('RS256');
+    expect(loadConfig({ JWT_PUBLIC_KEY: ec }).jwt.algorithm).toBe('ES256');
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: 'not a key' })).toThrow(/JWT_PUBLIC_KEY/);
   });
 });

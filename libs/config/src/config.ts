@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import envSchema from 'env-schema';
 
 /** Every environment variable Tenantry reads, validated once at start (SPEC §6). */
@@ -57,6 +58,19 @@ export class ConfigError extends Error {
 
 type RawEnv = Record<string, string | number | undefined>;
 
+/** RS256 for an RSA key, ES256 for an EC key; anything else is a configuration error. */
+function algorithmForKey(pem: string): 'RS256' | 'ES256' {
+  let type: string | undefined;
+  try {
+    type = createPublicKey(pem).asymmetricKeyType;
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: JWT_PUBLIC_KEY is not a PEM public key (${(error as Error).message}).`);
+  }
+  if (type === 'rsa') return 'RS256';
+  if (type === 'ec') return 'ES256';
+  throw new ConfigError(`Invalid configuration: JWT_PUBLIC_KEY is a ${type} key; use an RSA (RS256) or EC P-256 (ES256) key.`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "not set" (a common result of `FOO= npm start`).
   const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -71,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let jwt: Config['jwt'];
   const publicKey = str('JWT_PUBLIC_KEY');
   if (publicKey) {
-    const algorithm = (str('JWT_ALGORITHM') ?? (publicKey.includes('EC') ? 'ES256' : 'RS256')) as 'RS256' | 'ES256';
+    const algorithm = (str('JWT_ALGORITHM') ?? algorithmForKey(publicKey)) as 'RS256' | 'ES256';
     if (algorithm === ('HS256' as string)) {
       throw new ConfigError('Invalid configuration: JWT_ALGORITHM=HS256 cannot be used with JWT_PUBLIC_KEY.');
     }
