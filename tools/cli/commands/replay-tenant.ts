@@ -1,10 +1,10 @@
-import { quoteIdentifier } from '@tenantry/control-db';
-import { createIdempotentProducer } from '@tenantry/kafka';
+import { createIdempotentProducer, type IdempotentProducer } from '@tenantry/kafka';
 import { toKafkaMessage, type TenantEvent } from '@tenantry/tenant-events';
 import type { Command } from 'commander';
-import { CliError } from '../lib/cli-error.ts';
+import type pg from 'pg';
+import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
-import { cliContext } from '../lib/context.ts';
+import { cliContext, type CliContext } from '../lib/context.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
 import { startProgress } from '../lib/progress.ts';
 
@@ -12,79 +12,122 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 200;
 
 interface Options {
-  fromVersion?: string;
+  fromVersion: string;
+  wait: boolean;
+  waitTimeout: string;
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+async function schemaExists(client: pg.Client, name: string): Promise<boolean> {
+  return (await client.query('select 1 from pg_namespace where nspname = $1', [name])).rows.length > 0;
+}
+
+/** Publishes `events` in order (one producer, one partition per tenant): order on the wire is version order. */
+async function publish(ctx: CliContext, producer: IdempotentProducer, events: TenantEvent[], label: string): Promise<number> {
+  const progress = startProgress(events.length, label, !ctx.json);
+  let sent = 0;
+  try {
+    for (let i = 0; i < events.length; i += BATCH) {
+      const batch = events.slice(i, i + BATCH);
+      await producer.send(ctx.config.topics.tenantEvents, batch.map(toKafkaMessage));
+      sent += batch.length;
+      progress.increment(batch.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  return sent;
 }
 
 export function register(program: Command) {
   commandGroup(program, 'replay', 'Re-read events: move a consumer group, or republish a tenant\'s history')
     .command('tenant')
-    .description('Republish a tenant\'s events from the control event log to tenant.events: same event ids, in version order')
+    .description(
+      'Republish a tenant\'s events from the control event log to tenant.events: same event ids, in version order. If the tenant was provisioned but its schema is gone, waits for the provisioner to rebuild it and republishes once more, so workers that skipped events for the missing schema apply them.',
+    )
     .argument('<id>', 'tenant id')
     .option('--from-version <n>', 'first tenantversion to republish', '1')
+    .option('--no-wait', 'do not wait for a missing tenant schema to be rebuilt')
+    .option('--wait-timeout <seconds>', 'how long to wait for the rebuilt schema', '120')
     .action(async (id: string, options: Options, command: Command) => {
       const ctx = cliContext(command);
       if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
-      const fromVersion = Number(options.fromVersion ?? '1');
+      const fromVersion = Number(options.fromVersion);
       if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new CliError(`--from-version ${options.fromVersion} must be a whole number >= 1`);
-      const { controlSchema, topics } = ctx.config;
-      const schema = quoteIdentifier(controlSchema);
+      const waitTimeoutMs = Number(options.waitTimeout) * 1000;
+      if (!(waitTimeoutMs > 0)) throw new CliError(`--wait-timeout ${options.waitTimeout} must be a number of seconds`);
+      const control = quote(ctx.config.controlSchema);
 
       const client = await connectControlDb(ctx.config);
-      let events: TenantEvent[];
-      let pending: number;
+      const producer = createIdempotentProducer(ctx.kafka());
       try {
-        const tenant = await client.query(`select version from ${schema}.tenants where id = $1`, [id]);
-        if (tenant.rows.length === 0) throw new CliError(`Tenant ${id} does not exist in ${controlSchema}.tenants`);
+        const tenant = await client.query<{ schema_name: string; schema_version: string | null; version: number }>(
+          `select schema_name, schema_version, version from ${control}.tenants where id = $1`,
+          [id],
+        );
+        if (tenant.rows.length === 0) throw new CliError(`Tenant ${id} does not exist in ${ctx.config.controlSchema}.tenants`);
+        const { schema_name: schemaName, schema_version: schemaVersion } = tenant.rows[0];
         // Only what the relay already published: newer events are still in the outbox and the relay
         // publishes them itself, after these, so per-tenant order on the topic is kept.
         const { rows } = await client.query<{ event: TenantEvent }>(
-          `select event from ${schema}.tenant_events
+          `select event from ${control}.tenant_events
             where tenant_id = $1 and tenant_version >= $2 and published_at is not null order by tenant_version, seq`,
           [id, fromVersion],
         );
-        events = rows.map((row) => row.event);
+        const events = rows.map((row) => row.event);
         const waiting = await client.query<{ n: string }>(
-          `select count(*)::text as n from ${schema}.tenant_events where tenant_id = $1 and published_at is null`,
+          `select count(*)::text as n from ${control}.tenant_events where tenant_id = $1 and published_at is null`,
           [id],
         );
-        pending = Number(waiting.rows[0].n);
-      } finally {
-        await client.end();
-      }
+        const pending = Number(waiting.rows[0].n);
+        // A tenant that was provisioned once but whose schema is gone (dropped by hand, partial restore).
+        const schemaMissing = schemaVersion !== null && !(await schemaExists(client, schemaName));
 
-      const producer = createIdempotentProducer(ctx.kafka());
-      const progress = startProgress(events.length, `replaying ${id}`, !ctx.json);
-      let sent = 0;
-      try {
-        // One producer, batches in order, one partition (key = tenant id): order on the wire is version order.
-        for (let i = 0; i < events.length; i += BATCH) {
-          const batch = events.slice(i, i + BATCH);
-          await producer.send(topics.tenantEvents, batch.map(toKafkaMessage));
-          sent += batch.length;
-          progress.increment(batch.length);
+        const sent = await publish(ctx, producer, events, `replaying ${id}`);
+        let rebuilt: boolean | null = null;
+        let secondPass = 0;
+        if (schemaMissing && options.wait && sent > 0) {
+          // The provisioner rebuilds the schema from the replayed TenantCreated, but a worker of another
+          // group (dte-sync) may have skipped later events before the schema existed. Provisioning is
+          // atomic, so once the schema is visible it is complete: republish for those workers.
+          const deadline = Date.now() + waitTimeoutMs;
+          if (!ctx.json) process.stderr.write(`schema ${schemaName} is missing: waiting for the provisioner to rebuild it...\n`);
+          while (!(rebuilt = await schemaExists(client, schemaName)) && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+          if (rebuilt) secondPass = await publish(ctx, producer, events, `replaying ${id} again`);
+        }
+
+        const report = {
+          tenant_id: id,
+          topic: ctx.config.topics.tenantEvents,
+          from_version: fromVersion,
+          republished: sent,
+          first_version: events[0]?.tenantversion ?? null,
+          last_version: events.at(-1)?.tenantversion ?? null,
+          event_ids: events.map((event) => event.id),
+          pending_in_outbox: pending,
+          schema: { name: schemaName, missing_before: schemaMissing, rebuilt, republished_after_rebuild: secondPass },
+        };
+        ctx.print(report, () =>
+          [
+            sent === 0
+              ? `Nothing to republish for tenant ${id} from version ${fromVersion}.`
+              : `Republished ${sent} event(s) of tenant ${id} (versions ${report.first_version}..${report.last_version}) to ${report.topic} with their original ids.`,
+            ...(schemaMissing && rebuilt ? [`Schema ${schemaName} was missing and has been rebuilt; republished the ${secondPass} event(s) once more for workers that skipped them.`] : []),
+            ...(pending ? [`${pending} newer event(s) are still in the outbox; the relay publishes them.`] : []),
+          ].join('\n'),
+        );
+        if (schemaMissing && options.wait && sent > 0 && !rebuilt) {
+          throw new CliError(
+            `Schema ${schemaName} still missing after ${options.waitTimeout} s: is the provisioner running? Check \`tenantry dlq list --group provisioner\`, then run this again.`,
+            EXIT.failed,
+          );
         }
       } finally {
-        progress.stop();
         await producer.disconnect();
+        await client.end();
       }
-
-      const report = {
-        tenant_id: id,
-        topic: topics.tenantEvents,
-        from_version: fromVersion,
-        republished: sent,
-        first_version: events[0]?.tenantversion ?? null,
-        last_version: events.at(-1)?.tenantversion ?? null,
-        event_ids: events.map((event) => event.id),
-        pending_in_outbox: pending,
-      };
-      ctx.print(report, () =>
-        [
-          sent === 0
-            ? `Nothing to republish for tenant ${id} from version ${fromVersion}.`
-            : `Republished ${sent} event(s) of tenant ${id} (versions ${report.first_version}..${report.last_version}) to ${topics.tenantEvents} with their original ids.`,
-          ...(pending ? [`${pending} newer event(s) are still in the outbox; the relay publishes them.`] : []),
-        ].join('\n'),
-      );
     });
 }
