@@ -24,9 +24,10 @@ export async function tryAcquireRelayLock(client: SqlClient, controlSchema: stri
 
 /** Oldest unpublished events first (global `seq` order, which is per-tenant version order). */
 export async function fetchOutboxBatch(client: SqlClient, controlSchema: string, limit: number): Promise<OutboxEntry[]> {
+  // `order by e.seq`, qualified: a bare `seq` would name the text output column and sort "10" before "9".
   const { rows } = await client.query<{ seq: string; tenant_id: string; event: TenantEvent }>(
-    `select seq::text as seq, tenant_id::text as tenant_id, event from ${quoteIdentifier(controlSchema)}.tenant_events
-      where published_at is null order by seq limit $1`,
+    `select e.seq::text as seq, e.tenant_id::text as tenant_id, e.event from ${quoteIdentifier(controlSchema)}.tenant_events e
+      where e.published_at is null order by e.seq limit $1`,
     [limit],
   );
   return rows.map((row) => ({ seq: row.seq, tenantId: row.tenant_id, event: row.event }));
