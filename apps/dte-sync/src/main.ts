@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '@tenantry/config';
 import { ensureDatabase } from '@tenantry/control-db';
 import { createIdempotentProducer, createKafkaClient, describeError, ensureTopics, tenantTopics, type IdempotentProducer } from '@tenantry/kafka';
-import { createLogger, type Logger } from '@tenantry/logger';
+import { createLogger } from '@tenantry/logger';
 import { createTenantSchemaOrm, type TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { DTE_SYNC_GROUP, startDteSync, type DteSyncWorker } from './worker.ts';
 
