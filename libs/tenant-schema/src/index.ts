@@ -19,3 +19,7 @@ export type { DropTenantSchemaResult } from './drop-tenant-schema.ts';
 export { MAIN_LOCATION_NAME } from './seed-tenant-schema.ts';
 export { Issuer, EconomicActivity, Location, DteConfig, tenantSchemaEntities } from './entities/index.ts';
 export type { IssuerRow, EconomicActivityRow, LocationRow, DteConfigRow } from './entities/index.ts';
+export { readFleetStatus, compareFleet } from './fleet-status.ts';
+export type { FleetStatus, FleetSummary, FleetReadOptions, SchemaStatus, SchemaState, DriftKind } from './fleet-status.ts';
+export { PROVISIONED_STATUSES } from './fleet-ledger.ts';
+export type { FleetLedger, FleetLedgerEntry } from './fleet-ledger.ts';

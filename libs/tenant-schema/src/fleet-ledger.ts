@@ -1,0 +1,23 @@
+/** What the control schema says about one tenant: the input the fleet engine compares schemas with. */
+export interface FleetLedgerEntry {
+  tenantId: string;
+  schemaName: string;
+  /** Control status (`active`, `pending_setup`, ...). */
+  status: string;
+  /** The control ledger's `schema_version`: the last migration it believes the schema holds. */
+  schemaVersion: string | null;
+}
+
+/**
+ * The control ledger as the fleet engine sees it. The engine never imports control-db: the caller
+ * wires `readSchemaLedger` / `recordSchemaVersion` (see tools/cli) or a test double of its choice.
+ */
+export interface FleetLedger {
+  /** Every tenant, in the order work should be done (oldest first). */
+  read(): Promise<FleetLedgerEntry[]>;
+  /** Sets the tenant's schema version (and emits its event); must be a no-op when unchanged. */
+  record(tenantId: string, schemaVersion: string): Promise<unknown>;
+}
+
+/** Statuses whose tenant must have a schema: provisioned once, and deactivation keeps the schema. */
+export const PROVISIONED_STATUSES: ReadonlySet<string> = new Set(['active', 'suspended', 'deactivated']);
