@@ -21,5 +21,9 @@ export { Issuer, EconomicActivity, Location, DteConfig, tenantSchemaEntities } f
 export type { IssuerRow, EconomicActivityRow, LocationRow, DteConfigRow } from './entities/index.ts';
 export { readFleetStatus, compareFleet } from './fleet-status.ts';
 export type { FleetStatus, FleetSummary, FleetReadOptions, SchemaStatus, SchemaState, DriftKind } from './fleet-status.ts';
+export { migrateFleet } from './fleet-migrate.ts';
+export type { MigrateFleetOptions, FleetMigrateReport, FleetMigrateSummary, TenantMigrateResult, TenantMigrateOutcome, SkipReason, FleetProgress } from './fleet-migrate.ts';
+export { migrateTenantSchema } from './migrate-tenant-schema.ts';
+export type { MigrateTenantSchemaOptions, MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
 export { PROVISIONED_STATUSES } from './fleet-ledger.ts';
 export type { FleetLedger, FleetLedgerEntry } from './fleet-ledger.ts';

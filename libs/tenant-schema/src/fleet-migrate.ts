@@ -1,0 +1,273 @@
+import type { Logger } from '@tenantry/logger';
+import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
+import { TenantSchemaError } from './errors.ts';
+import { acquireFleetLock } from './fleet-lock.ts';
+import type { FleetLedger } from './fleet-ledger.ts';
+import { createFleetOrm } from './fleet-orm.ts';
+import { readFleetStatus, type SchemaStatus } from './fleet-status.ts';
+import { migrateTenantSchema } from './migrate-tenant-schema.ts';
+import { runLimited } from './run-limited.ts';
+
+export type TenantMigrateOutcome = 'ok' | 'failed' | 'skipped';
+/** `up-to-date`: nothing to do; `no-schema`: the tenant has no schema (provisioning's job); `canary-failed` / `interrupted`: not attempted. */
+export type SkipReason = 'up-to-date' | 'no-schema' | 'canary-failed' | 'interrupted';
+
+export interface TenantMigrateResult {
+  tenantId: string;
+  schemaName: string;
+  tenantStatus: string;
+  outcome: TenantMigrateOutcome;
+  reason?: SkipReason;
+  /** `retryLater`: a lock timeout or a ledger write that failed; the next run picks it up. */
+  error?: { code: string; message: string; retryLater: boolean };
+  wave: 'canary' | 'main' | null;
+  fromVersion: string | null;
+  schemaVersion: string | null;
+  /** Migrations this run applied to the schema (committed). */
+  applied: string[];
+  /** Whether this run changed `schema_version` in the control ledger. */
+  ledgerUpdated: boolean;
+  durationMs: number;
+}
+
+export interface FleetMigrateSummary {
+  selected: number;
+  ok: number;
+  failed: number;
+  skipped: number;
+  upToDate: number;
+  retryLater: number;
+}
+
+export interface FleetMigrateReport {
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  concurrency: number;
+  canary: number;
+  lockTimeoutMs: number;
+  /** Why the run stopped before the end, or null when every selected schema was attempted. */
+  stopped: 'canary-failed' | 'interrupted' | null;
+  summary: FleetMigrateSummary;
+  results: TenantMigrateResult[];
+}
+
+export interface FleetProgress {
+  done: number;
+  total: number;
+  failed: number;
+  wave: 'canary' | 'main';
+}
+
+export interface MigrateFleetOptions {
+  databaseUrl: string;
+  ledger: FleetLedger;
+  /** Default: every tenant migration. Tests append fixtures here. */
+  migrations?: readonly TenantMigration[];
+  concurrency?: number;
+  /** Schemas migrated first, all of which must succeed before the rest starts; 0 = no canary. */
+  canary?: number;
+  tenantIds?: readonly string[];
+  /** Control statuses to include (default: all). */
+  statuses?: readonly string[];
+  lockTimeoutMs?: number;
+  schemasPerConnection?: number;
+  /** Abort = finish the schemas in flight, start no more (Ctrl-C). */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** Called once the plan is known: how many schemas will be worked on. */
+  onPlan?(plan: { selected: number; toMigrate: number; canary: number }): void;
+  onResult?(result: TenantMigrateResult, progress: FleetProgress): void;
+}
+
+interface WorkItem {
+  status: SchemaStatus & { tenantId: string; tenantStatus: string };
+  wave: 'canary' | 'main';
+}
+
+/**
+ * Brings every selected tenant schema to the newest migration: a canary wave first, then the rest
+ * `concurrency` at a time, one transaction per schema, then the control ledger per schema.
+ * Failures are per schema and never stop the others. Resumable: the plan is read from the schemas'
+ * own tracking tables at every start, so a re-run continues where a crash or Ctrl-C stopped.
+ */
+export async function migrateFleet({
+  databaseUrl,
+  ledger,
+  migrations = tenantMigrations,
+  concurrency = 4,
+  canary = 5,
+  tenantIds,
+  statuses,
+  lockTimeoutMs = 2000,
+  schemasPerConnection = 100,
+  signal,
+  logger,
+  onPlan,
+  onResult,
+}: MigrateFleetOptions): Promise<FleetMigrateReport> {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usage(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(canary) || canary < 0) throw usage(`canary must be 0 or a positive integer, got ${canary}`);
+  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw usage(`lock timeout must be a positive number of milliseconds, got ${lockTimeoutMs}`);
+  if (migrations.length === 0) throw usage('no tenant migrations given');
+  const startedAt = new Date();
+  const lock = await acquireFleetLock(databaseUrl);
+  try {
+    const fleet = await readFleetStatus({ databaseUrl, ledger, migrations, tenantIds, schemasPerConnection: schemasPerConnection * 10 });
+    if (tenantIds) {
+      const found = new Set(fleet.schemas.map((s) => s.tenantId));
+      const unknown = tenantIds.filter((id) => !found.has(id));
+      if (unknown.length > 0) throw usage(`tenant(s) not in the control ledger: ${unknown.join(', ')}`, 'TNT_ERR_TENANT_NOT_FOUND');
+    }
+    const wantedStatus = statuses ? new Set(statuses) : undefined;
+    const selected = fleet.schemas.filter(
+      (s): s is WorkItem['status'] => s.tenantId !== null && (!wantedStatus || wantedStatus.has(s.tenantStatus!)),
+    );
+
+    const results = new Map<string, TenantMigrateResult>();
+    const work: WorkItem[] = [];
+    let canaryLeft = canary;
+    for (const status of selected) {
+      if (status.state === 'missing' || status.state === 'not-provisioned') {
+        results.set(status.tenantId, skipped(status, 'no-schema'));
+      } else if (status.pending.length > 0) {
+        work.push({ status, wave: canaryLeft-- > 0 ? 'canary' : 'main' });
+      } else if (status.appliedVersion !== null && status.appliedVersion !== status.ledgerVersion) {
+        work.push({ status, wave: 'main' }); // up to date, ledger behind: re-checked and recorded
+      } else {
+        results.set(status.tenantId, skipped(status, 'up-to-date'));
+      }
+    }
+    const canaryItems = work.filter((item) => item.wave === 'canary');
+    const mainItems = work.filter((item) => item.wave === 'main');
+    onPlan?.({ selected: selected.length, toMigrate: work.length, canary: canaryItems.length });
+    logger?.info({ selected: selected.length, to_migrate: work.length, canary: canaryItems.length }, 'fleet migration planned');
+
+    let stopped: FleetMigrateReport['stopped'] = null;
+    if (work.length > 0) {
+      const orm = await createFleetOrm({ databaseUrl, connections: concurrency, schemasPerConnection });
+      const progress: FleetProgress = { done: 0, total: work.length, failed: 0, wave: 'canary' };
+      const run = async (item: WorkItem) => {
+        const result = await migrateOne(item, { orm, ledger, migrations, lockTimeoutMs });
+        results.set(item.status.tenantId, result);
+        progress.done += 1;
+        if (result.outcome === 'failed') progress.failed += 1;
+        progress.wave = item.wave;
+        if (result.outcome === 'failed') logger?.info({ tenant_id: result.tenantId, schema: result.schemaName, err: result.error }, 'tenant schema migration failed');
+        onResult?.(result, { ...progress });
+      };
+      try {
+        await runLimited(canaryItems, concurrency, run, signal);
+        const canaryFailed = canaryItems.some((item) => results.get(item.status.tenantId)?.outcome === 'failed');
+        if (canaryFailed) {
+          stopped = 'canary-failed';
+        } else if (!signal?.aborted) {
+          await runLimited(mainItems, concurrency, run, signal);
+        }
+        if (!stopped && signal?.aborted) stopped = 'interrupted';
+      } finally {
+        await orm.close(true);
+      }
+      for (const item of work) {
+        if (!results.has(item.status.tenantId)) results.set(item.status.tenantId, skipped(item.status, stopped ?? 'interrupted', item.wave));
+      }
+    }
+
+    const ordered = selected.map((status) => results.get(status.tenantId)!);
+    return {
+      target: migrations[migrations.length - 1].name,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      concurrency,
+      canary,
+      lockTimeoutMs,
+      stopped,
+      summary: summarize(ordered),
+      results: ordered,
+    };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function migrateOne(
+  { status, wave }: WorkItem,
+  { orm, ledger, migrations, lockTimeoutMs }: { orm: Parameters<typeof migrateTenantSchema>[0]; ledger: FleetLedger; migrations: readonly TenantMigration[]; lockTimeoutMs: number },
+): Promise<TenantMigrateResult> {
+  const started = performance.now();
+  const base = { tenantId: status.tenantId, schemaName: status.schemaName, tenantStatus: status.tenantStatus, wave };
+  const elapsed = () => Math.round(performance.now() - started);
+  let outcome;
+  try {
+    outcome = await migrateTenantSchema(orm, status.schemaName, { migrations, lockTimeoutMs });
+  } catch (error) {
+    return {
+      ...base,
+      outcome: 'failed',
+      error: describe(error),
+      fromVersion: status.appliedVersion,
+      schemaVersion: status.appliedVersion,
+      applied: [],
+      ledgerUpdated: false,
+      durationMs: elapsed(),
+    };
+  }
+  if (!outcome.found) return { ...skipped(status, 'no-schema', wave), durationMs: elapsed() };
+  const done = { ...base, fromVersion: outcome.fromVersion, schemaVersion: outcome.schemaVersion, applied: outcome.applied };
+  let ledgerUpdated = false;
+  if (outcome.schemaVersion !== null && outcome.schemaVersion !== status.ledgerVersion) {
+    try {
+      await ledger.record(status.tenantId, outcome.schemaVersion);
+      ledgerUpdated = true;
+    } catch (error) {
+      // The schema is migrated and committed (it is the truth); only the ledger lags. A re-run
+      // finds the schema up to date and the ledger behind, and records it then.
+      const { message } = describe(error);
+      return {
+        ...done,
+        outcome: 'failed',
+        error: { code: 'TNT_ERR_LEDGER_UPDATE_FAILED', message: `schema migrated, control ledger not updated: ${message}`, retryLater: true },
+        ledgerUpdated,
+        durationMs: elapsed(),
+      };
+    }
+  }
+  const changed = outcome.applied.length > 0 || ledgerUpdated;
+  return { ...done, outcome: changed ? 'ok' : 'skipped', ...(changed ? {} : { reason: 'up-to-date' as const }), ledgerUpdated, durationMs: elapsed() };
+}
+
+function skipped(status: WorkItem['status'], reason: SkipReason, wave: TenantMigrateResult['wave'] = null): TenantMigrateResult {
+  return {
+    tenantId: status.tenantId,
+    schemaName: status.schemaName,
+    tenantStatus: status.tenantStatus,
+    outcome: 'skipped',
+    reason,
+    wave,
+    fromVersion: status.appliedVersion,
+    schemaVersion: status.appliedVersion,
+    applied: [],
+    ledgerUpdated: false,
+    durationMs: 0,
+  };
+}
+
+function describe(error: unknown): { code: string; message: string; retryLater: boolean } {
+  if (error instanceof TenantSchemaError) return { code: error.code, message: error.message, retryLater: error.retriable };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: (error as { code?: string })?.code ?? 'TNT_ERR_UNEXPECTED', message, retryLater: false };
+}
+
+function summarize(results: readonly TenantMigrateResult[]): FleetMigrateSummary {
+  const summary: FleetMigrateSummary = { selected: results.length, ok: 0, failed: 0, skipped: 0, upToDate: 0, retryLater: 0 };
+  for (const result of results) {
+    summary[result.outcome] += 1;
+    if (result.reason === 'up-to-date') summary.upToDate += 1;
+    if (result.error?.retryLater) summary.retryLater += 1;
+  }
+  return summary;
+}
+
+function usage(message: string, code = 'TNT_ERR_INVALID_FLEET_OPTIONS'): TenantSchemaError {
+  return new TenantSchemaError(code, `migrate up: ${message}.`);
+}
