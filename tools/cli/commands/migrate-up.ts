@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { TenantSchemaError, migrateFleet, type FleetMigrateReport, type TenantMigrateResult } from '@tenantry/tenant-schema';
+import { CliError, EXIT } from '../lib/cli-error.ts';
+import { commandGroup } from '../lib/command-group.ts';
+import { cliContext } from '../lib/context.ts';
+import { formatDuration, parseDuration } from '../lib/duration.ts';
+import { openFleetContext } from '../lib/fleet-context.ts';
+import { MIGRATE_EXIT, MIGRATE_GROUP, collectTenants, migrationsModuleOption } from '../lib/fleet-options.ts';
+import { startFleetProgress } from '../lib/fleet-progress.ts';
+import { table } from '../lib/table.ts';
+
+interface Options {
+  concurrency: string;
+  canary: string;
+  tenant: string[];
+  status?: string;
+  lockTimeout: string;
+  schemasPerConnection: string;
+  migrationsModule?: string;
+}
+
+const STATUSES = ['pending_setup', 'active', 'suspended', 'deactivated', 'setup_failed'];
+
+export function register(program: Command) {
+  commandGroup(program, ...MIGRATE_GROUP)
+    .command('up')
+    .description(
+      'Apply pending tenant migrations to every selected schema: canary wave first, then the rest N at a time, one transaction per schema. ' +
+        `Exit ${EXIT.ok} = nothing failed, ${EXIT.failed} = some schema failed or the canary did, ${MIGRATE_EXIT.interrupted} = interrupted (run again to continue)`,
+    )
+    .option('--concurrency <n>', 'schemas migrated at the same time', '4')
+    .option('--canary <n>', 'schemas migrated first; all must succeed before the rest starts (0 = none)', '5')
+    .option('--tenant <id>', 'only this tenant (repeatable, or comma-separated)', collectTenants, [])
+    .option('--status <list>', `only tenants in these control statuses (${STATUSES.join(',')})`)
+    .option('--lock-timeout <duration>', 'longest wait for any lock; past it the schema fails as "retry later"', '2s')
+    .option('--schemas-per-connection <n>', 'schemas one database connection migrates before it is replaced', '100')
+    .option('--json', 'one JSON report on stdout')
+    .addOption(migrationsModuleOption())
+    .action(async (options: Options, command: Command) => {
+      const ctx = cliContext(command);
+      const concurrency = positiveInt(options.concurrency, '--concurrency');
+      const canary = positiveInt(options.canary, '--canary', 0);
+      const schemasPerConnection = positiveInt(options.schemasPerConnection, '--schemas-per-connection');
+      const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
+      const statuses = options.status?.split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = statuses?.filter((s) => !STATUSES.includes(s)) ?? [];
+      if (statuses?.length === 0 || unknown.length > 0) throw new CliError(`--status takes a comma-separated list of ${STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`);
+
+      // First Ctrl-C: finish the schemas in flight (each is one transaction), start no more, report.
+      // A second one exits at once; the open transactions roll back and the next run redoes them.
+      const controller = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(MIGRATE_EXIT.interrupted);
+        controller.abort();
+        process.stderr.write(`\n${signal}: finishing the schemas in flight, then stopping (again to stop at once)\n`);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+
+      const fleet = await openFleetContext(ctx, { migrationsModule: options.migrationsModule });
+      let progress = startFleetProgress(0);
+      let report: FleetMigrateReport;
+      try {
+        report = await migrateFleet({
+          databaseUrl: fleet.databaseUrl,
+          ledger: fleet.ledger,
+          migrations: fleet.migrations,
+          concurrency,
+          canary,
+          tenantIds: options.tenant.length > 0 ? options.tenant : undefined,
+          statuses,
+          lockTimeoutMs,
+          schemasPerConnection,
+          signal: controller.signal,
+          logger: ctx.logger,
+          onPlan: ({ selected, toMigrate, canary: canarySize }) => {
+            if (!ctx.json) process.stderr.write(`${selected} tenants selected, ${toMigrate} schemas to migrate (canary ${canarySize}), concurrency ${concurrency}\n`);
+            progress = startFleetProgress(toMigrate);
+          },
+          onResult: (_result, state) => progress.update(state),
+        });
+      } catch (error) {
+        // Per-schema failures are in the report; what reaches here is a refusal (bad option, unknown
+        // tenant, another run in progress) or a lost database.
+        if (error instanceof TenantSchemaError) throw new CliError(error.message);
+        throw error;
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await fleet.close();
+      }
+      ctx.print(report, () => renderReport(report));
+      process.exitCode = report.summary.failed > 0 || report.stopped === 'canary-failed' ? EXIT.failed : report.stopped === 'interrupted' ? MIGRATE_EXIT.interrupted : EXIT.ok;
+    });
+}
+
+function positiveInt(text: string, option: string, min = 1): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min) throw new CliError(`${option} ${JSON.stringify(text)} must be a whole number >= ${min}`);
+  return value;
+}
+
+const ORDER = { failed: 0, skipped: 1, ok: 2 } as const;
+
+function renderReport(report: FleetMigrateReport): string {
+  const rows = report.results.filter((r) => r.reason !== 'up-to-date').sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    lines.push(table([['TENANT', 'RESULT', 'FROM', 'TO', 'TIME', 'DETAIL'], ...rows.map(row)]), '');
+  }
+  const { summary } = report;
+  const stop = report.stopped === 'canary-failed' ? ' · STOPPED: a canary schema failed, the rest was not attempted' : report.stopped === 'interrupted' ? ' · INTERRUPTED: run again to continue' : '';
+  lines.push(
+    `${summary.selected} tenants: ${summary.ok} migrated, ${summary.failed} failed${summary.retryLater ? ` (${summary.retryLater} retry later)` : ''}, ` +
+      `${summary.skipped} skipped (${summary.upToDate} already up to date) in ${formatDuration(report.durationMs)}${stop}`,
+  );
+  lines.push(`target: ${report.target}`);
+  return lines.join('\n');
+}
+
+function row(r: TenantMigrateResult): (string | null)[] {
+  const detail = r.outcome === 'failed' ? `${r.error!.code}: ${r.error!.message}` : r.outcome === 'skipped' ? r.reason! : `${r.applied.length} applied${r.ledgerUpdated ? ', ledger updated' : ''}`;
+  return [r.tenantId, r.outcome + (r.wave === 'canary' ? ' (canary)' : ''), r.fromVersion, r.schemaVersion, r.durationMs ? formatDuration(r.durationMs) : null, detail];
+}
