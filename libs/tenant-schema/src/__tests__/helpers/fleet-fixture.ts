@@ -1,0 +1,76 @@
+import { createControlOrm, migrateControlSchema, readSchemaLedger, recordSchemaVersion, type ControlOrm } from '@tenantry/control-db';
+import { LATEST_TENANT_MIGRATION } from '@tenantry/tenant-migrations';
+import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { createTenantSchemaOrm, provisionTenantSchema, schemaNameFor, type FleetLedger, type TenantSchemaOrm } from '../../index.ts';
+
+export const CONTROL_SCHEMA = 'control';
+
+export interface Fleet {
+  db: TestDatabase;
+  control: ControlOrm;
+  tenants: TenantSchemaOrm;
+  tenantIds: string[];
+  ledger: FleetLedger;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Adds `count` provisioned tenants (schema, role, ledger row `active`). */
+  provision(count: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A database of its own with the control schema and `size` tenants provisioned for real
+ * (`provisionTenantSchema`, 4 at a time). Ledger rows are inserted in one statement as `active`
+ * with the schema version the provisioner reported: the state `tenant-api` leaves them in.
+ */
+export async function createFleet(size: number): Promise<Fleet> {
+  const db = await createTestDatabase('tenantry_fleet');
+  const control = await createControlOrm({ databaseUrl: db.url, controlSchema: CONTROL_SCHEMA, poolMax: 6 });
+  await migrateControlSchema(control, CONTROL_SCHEMA);
+  const tenants = await createTenantSchemaOrm({ databaseUrl: db.url, poolMax: 4 });
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const tenantIds: string[] = [];
+
+  const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
+
+  const provision = async (count: number) => {
+    const ids = Array.from({ length: count }, () => uuidv7());
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        await provisionTenantSchema(tenants, { id, name: `Fleet tenant ${id.slice(-8)}`, rut: null, giro: null, address: null, commune: null, city: null, economic_activities: [], version: 1 });
+      }
+    };
+    await Promise.all([lane(), lane(), lane(), lane()]);
+    await query(
+      `insert into ${CONTROL_SCHEMA}.tenants (id, name, slug, business_type, status, schema_name, schema_version, country_code, billing_day,
+                                  economic_activities, plan_id, settings, version, created_at, updated_at)
+       select id, 'Fleet tenant ' || right(id::text, 8), 'fleet-' || replace(id::text, '-', ''), 'other', 'active', $2 || replace(id::text, '-', ''), $3,
+              'CL', 1, '[]', 'free', '{"default_currency":"CLP","timezone":"America/Santiago"}', 2,
+              now() + n * interval '1 millisecond', now() + n * interval '1 millisecond'
+         from unnest($1::uuid[]) with ordinality as t(id, n)`,
+      [ids, 'tenant_', LATEST_TENANT_MIGRATION],
+    );
+    tenantIds.push(...ids);
+    return ids;
+  };
+
+  await provision(size);
+  return {
+    db,
+    control,
+    tenants,
+    tenantIds,
+    ledger: { read: () => readSchemaLedger(control), record: (id, version) => recordSchemaVersion(control, id, version) },
+    query,
+    provision,
+    async close() {
+      await Promise.allSettled([control.close(true), tenants.close(true), pool.end()]);
+      await db.drop();
+    },
+  };
+}
+
+export { schemaNameFor };
