@@ -77,14 +77,14 @@ it('dead-letters a poison message, goes on with the partition, and redrives it a
 
   const list = await runCli(['dlq', 'list', '--group', group, '--json'], env);
   expect(list.code).toBe(0);
-  expect(list.json).toMatchObject({ dlqTopic, redriveGroup: `${group}.dlq-redrive`, pending: 2 });
+  expect(list.json).toMatchObject({ dlq_topic: dlqTopic, redrive_group: `${group}.dlq-redrive`, pending: 2 });
   expect(list.json.messages[0]).toMatchObject({
     offset: '0',
     key: tenant.id,
     event_type: 'TenantUpdated',
     event_id: poison.id,
     redriven: false,
-    dlq: { attempts: 3, error: 'Error: giro "Alquimia" is not in the SII catalogue', sourceTopic: topic, sourceOffset: '1' },
+    dlq: { attempts: 3, error: 'Error: giro "Alquimia" is not in the SII catalogue', source_topic: topic, source_offset: '1' },
   });
   const human = await runCli(['dlq', 'list', '--group', group], env);
   expect(human.stdout).toMatch(/2 dead letter\(s\) not redriven yet/);

@@ -30,14 +30,14 @@ export function register(program: Command) {
       await admin.connect();
       try {
         const partitions = await dlqPartitions(admin, target);
-        const redrivenUpTo = new Map((partitions ?? []).map((p) => [p.partition, p.redrivenUpTo]));
-        const messages = partitions ? await readRange(ctx.kafka(), target.dlqTopic, rangesOf(partitions, { all: options.all, limit })) : [];
+        const redrivenUpTo = new Map((partitions ?? []).map((p) => [p.partition, p.redriven_up_to]));
+        const messages = partitions ? await readRange(ctx.kafka(), target.dlq_topic, rangesOf(partitions, { all: options.all, limit })) : [];
         const letters = messages.map((m) => summarize(m, redrivenUpTo));
         const pending = (partitions ?? []).reduce((sum, p) => sum + p.pending, 0);
         const report = { ...target, exists: partitions !== null, pending, partitions: partitions ?? [], messages: letters };
         ctx.print(report, () => {
-          if (!partitions) return `No dead-letter topic ${target.dlqTopic}: group ${target.group} never dead-lettered anything on ${target.sourceTopic}.`;
-          const head = `${target.dlqTopic}: ${pending} dead letter(s) not redriven yet${options.all ? ' (showing all)' : ''}`;
+          if (!partitions) return `No dead-letter topic ${target.dlq_topic}: group ${target.group} never dead-lettered anything on ${target.source_topic}.`;
+          const head = `${target.dlq_topic}: ${pending} dead letter(s) not redriven yet${options.all ? ' (showing all)' : ''}`;
           if (letters.length === 0) return head;
           return [
             head,
@@ -49,8 +49,8 @@ export function register(program: Command) {
                 l.key,
                 l.event_type,
                 l.dlq?.attempts ?? null,
-                l.dlq?.failedAt ?? null,
-                l.dlq ? `${l.dlq.sourceTopic}[${l.dlq.sourcePartition}]@${l.dlq.sourceOffset}` : null,
+                l.dlq?.failed_at ?? null,
+                l.dlq ? `${l.dlq.source_topic}[${l.dlq.source_partition}]@${l.dlq.source_offset}` : null,
                 (l.dlq?.error ?? '').split('\n')[0].slice(0, 100),
               ]),
             ]),

@@ -50,10 +50,10 @@ export function register(program: Command) {
       const sent: { partition: number; offset: string; topic: string; key: string | null }[] = [];
       try {
         const partitions = await dlqPartitions(admin, target);
-        const messages = partitions ? await readRange(ctx.kafka(), target.dlqTopic, rangesOf(partitions, { limit })) : [];
+        const messages = partitions ? await readRange(ctx.kafka(), target.dlq_topic, rangesOf(partitions, { limit })) : [];
         const progress = startProgress(messages.length, 'redriving', !ctx.json);
         try {
-          for (const batch of batches(messages, target.sourceTopic)) {
+          for (const batch of batches(messages, target.source_topic)) {
             try {
               await producer.send(
                 batch.topic,
@@ -61,7 +61,7 @@ export function register(program: Command) {
               );
               // Acknowledged by Kafka: only now is the redrive mark moved past these messages.
               const next = (BigInt(batch.items.at(-1)!.message.offset) + 1n).toString();
-              await commitGroupOffsets(ctx.kafka(), target.redriveGroup, target.dlqTopic, [{ partition: batch.partition, offset: next }]);
+              await commitGroupOffsets(ctx.kafka(), target.redrive_group, target.dlq_topic, [{ partition: batch.partition, offset: next }]);
             } catch (error) {
               failure = `${(error as Error).name}: ${(error as Error).message}`;
               break;
@@ -80,8 +80,8 @@ export function register(program: Command) {
         ctx.print(report, () =>
           [
             partitions === null
-              ? `No dead-letter topic ${target.dlqTopic}: nothing to redrive.`
-              : `Redrove ${redriven} dead letter(s) from ${target.dlqTopic} to ${[...new Set(sent.map((s) => s.topic))].join(', ') || target.sourceTopic}; ${left} left.`,
+              ? `No dead-letter topic ${target.dlq_topic}: nothing to redrive.`
+              : `Redrove ${redriven} dead letter(s) from ${target.dlq_topic} to ${[...new Set(sent.map((s) => s.topic))].join(', ') || target.source_topic}; ${left} left.`,
             ...(failure ? [`Stopped at the first failure (nothing after it was marked redriven): ${failure}`] : []),
           ].join('\n'),
         );

@@ -38,15 +38,15 @@ export function register(program: Command) {
       await admin.connect();
       try {
         const partitions = await dlqPartitions(admin, target);
-        if (!partitions) throw new CliError(`No dead-letter topic ${target.dlqTopic}`);
+        if (!partitions) throw new CliError(`No dead-letter topic ${target.dlq_topic}`);
         const p = partitions.find((entry) => entry.partition === partition);
-        if (!p) throw new CliError(`${target.dlqTopic} has no partition ${partition}`);
+        if (!p) throw new CliError(`${target.dlq_topic} has no partition ${partition}`);
         const offset = BigInt(offsetText);
         if (offset < BigInt(p.low) || offset >= BigInt(p.high)) {
-          throw new CliError(`${target.dlqTopic}[${partition}] holds offsets ${p.low}..${BigInt(p.high) - 1n}; ${offset} is not one of them`);
+          throw new CliError(`${target.dlq_topic}[${partition}] holds offsets ${p.low}..${BigInt(p.high) - 1n}; ${offset} is not one of them`);
         }
-        const [message] = await readRange(ctx.kafka(), target.dlqTopic, [{ partition, from: offset.toString(), to: (offset + 1n).toString() }]);
-        const summary = summarize(message, new Map([[partition, p.redrivenUpTo]]));
+        const [message] = await readRange(ctx.kafka(), target.dlq_topic, [{ partition, from: offset.toString(), to: (offset + 1n).toString() }]);
+        const summary = summarize(message, new Map([[partition, p.redriven_up_to]]));
         const headers = Object.fromEntries(
           Object.entries(message.message.headers ?? {}).map(([name, value]) => [name, (Array.isArray(value) ? value[0] : value)?.toString() ?? null]),
         );
@@ -54,11 +54,11 @@ export function register(program: Command) {
         const report = { ...target, ...summary, headers, value };
         ctx.print(report, () =>
           [
-            `${target.dlqTopic}[${partition}]@${summary.offset}${summary.redriven ? ' (already redriven)' : ''}`,
+            `${target.dlq_topic}[${partition}]@${summary.offset}${summary.redriven ? ' (already redriven)' : ''}`,
             `key:      ${summary.key ?? '-'}`,
             `type:     ${summary.event_type ?? '-'}  id: ${summary.event_id ?? '-'}`,
-            `source:   ${summary.dlq ? `${summary.dlq.sourceTopic}[${summary.dlq.sourcePartition}]@${summary.dlq.sourceOffset}` : '-'}`,
-            `attempts: ${summary.dlq?.attempts ?? '-'}  failed at: ${summary.dlq?.failedAt ?? '-'}`,
+            `source:   ${summary.dlq ? `${summary.dlq.source_topic}[${summary.dlq.source_partition}]@${summary.dlq.source_offset}` : '-'}`,
+            `attempts: ${summary.dlq?.attempts ?? '-'}  failed at: ${summary.dlq?.failed_at ?? '-'}`,
             `error:    ${summary.dlq?.error ?? '-'}`,
             'headers:',
             ...Object.entries(headers).map(([name, text]) => `  ${name}: ${text}`),

@@ -49,16 +49,16 @@ export function register(program: Command) {
           applied: false,
           partitions: plan,
           total_reread: plan.reduce((sum, p) => sum + p.reread, 0),
-          total_to_read: plan.reduce((sum, p) => sum + p.toRead, 0),
+          total_to_read: plan.reduce((sum, p) => sum + p.to_read, 0),
         };
         const human = () =>
           [
             `Consumer group ${options.group} on ${topic} (state ${group.state}, ${group.members} active member(s)) → ${describeTarget(target)}${options.dryRun ? ' (dry run)' : ''}`,
             table([
               ['partition', 'committed', 'target', 'end', 're-read', 'to read', 'skipped'],
-              ...plan.map((p) => [p.partition, p.current, p.target, p.high, p.reread, p.toRead, p.skipped]),
+              ...plan.map((p) => [p.partition, p.current, p.target, p.high, p.reread, p.to_read, p.skipped]),
             ]),
-            `${report.total_reread} message(s) would be read again; ${report.total_to_read} from the new position to the end.`,
+            `${report.total_reread} message(s) ${report.applied ? 'will' : 'would'} be read again; ${report.total_to_read} from the new position to the end.`,
             ...(options.dryRun && active ? ['Note: the group is active now; the real reset will be refused until its consumers are stopped.'] : []),
             ...(report.applied ? ['Offsets reset. Start the consumers again to re-read.'] : []),
           ].join('\n');

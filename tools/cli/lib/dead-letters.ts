@@ -10,18 +10,18 @@ export function redriveGroupFor(groupId: string): string {
 
 export interface DlqTarget {
   group: string;
-  sourceTopic: string;
-  dlqTopic: string;
-  redriveGroup: string;
+  source_topic: string;
+  dlq_topic: string;
+  redrive_group: string;
 }
 
 export function dlqTarget(ctx: CliContext, options: { group: string; topic?: string }): DlqTarget {
   const sourceTopic = options.topic ?? ctx.config.topics.tenantEvents;
   return {
     group: options.group,
-    sourceTopic,
-    dlqTopic: deadLetterTopicFor(sourceTopic, options.group),
-    redriveGroup: redriveGroupFor(options.group),
+    source_topic: sourceTopic,
+    dlq_topic: deadLetterTopicFor(sourceTopic, options.group),
+    redrive_group: redriveGroupFor(options.group),
   };
 }
 
@@ -30,29 +30,29 @@ export interface DlqPartition {
   low: string;
   high: string;
   /** Next offset to redrive: the redrive group's committed offset, or `low` when it has none. */
-  redrivenUpTo: string;
+  redriven_up_to: string;
   pending: number;
 }
 
 /** Per partition of the DLQ topic: what exists and how much is not redriven yet; null if no DLQ topic. */
 export async function dlqPartitions(admin: Admin, target: DlqTarget): Promise<DlqPartition[] | null> {
-  if (!(await admin.listTopics()).includes(target.dlqTopic)) return null;
-  const ends = await admin.fetchTopicOffsets(target.dlqTopic);
-  const [committed] = await admin.fetchOffsets({ groupId: target.redriveGroup, topics: [target.dlqTopic] });
+  if (!(await admin.listTopics()).includes(target.dlq_topic)) return null;
+  const ends = await admin.fetchTopicOffsets(target.dlq_topic);
+  const [committed] = await admin.fetchOffsets({ groupId: target.redrive_group, topics: [target.dlq_topic] });
   const done = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, offset]));
   return ends
     .sort((a, b) => a.partition - b.partition)
     .map(({ partition, low, high }) => {
       const mark = BigInt(done.get(partition) ?? '-1');
       const from = mark < BigInt(low) ? BigInt(low) : mark;
-      return { partition, low, high, redrivenUpTo: from.toString(), pending: Number(BigInt(high) - from) };
+      return { partition, low, high, redriven_up_to: from.toString(), pending: Number(BigInt(high) - from) };
     });
 }
 
 /** Ranges still to redrive (or everything kept, with `all`), at most `limit` messages per partition. */
 export function rangesOf(partitions: DlqPartition[], { all = false, limit }: { all?: boolean; limit?: number } = {}): PartitionRange[] {
   return partitions.map((p) => {
-    const from = BigInt(all ? p.low : p.redrivenUpTo);
+    const from = BigInt(all ? p.low : p.redriven_up_to);
     const high = BigInt(p.high);
     const to = limit === undefined || from + BigInt(limit) > high ? high : from + BigInt(limit);
     return { partition: p.partition, from: from.toString(), to: to.toString() };
@@ -72,7 +72,26 @@ export interface DeadLetterSummary {
   event_type: string | null;
   event_id: string | null;
   redriven: boolean;
-  dlq: DeadLetterInfo | null;
+  dlq: {
+    error: string;
+    attempts: number;
+    source_topic: string;
+    source_partition: number;
+    source_offset: string;
+    failed_at: string;
+  } | null;
+}
+
+function snakeInfo(info: DeadLetterInfo | null): DeadLetterSummary['dlq'] {
+  if (!info) return null;
+  return {
+    error: info.error,
+    attempts: info.attempts,
+    source_topic: info.sourceTopic,
+    source_partition: info.sourcePartition,
+    source_offset: info.sourceOffset,
+    failed_at: info.failedAt,
+  };
 }
 
 export function summarize({ partition, message }: RangeMessage, redrivenUpTo: Map<number, string>): DeadLetterSummary {
@@ -94,6 +113,6 @@ export function summarize({ partition, message }: RangeMessage, redrivenUpTo: Ma
     event_type: type,
     event_id: id,
     redriven: BigInt(message.offset) < BigInt(redrivenUpTo.get(partition) ?? '0'),
-    dlq: readDeadLetterInfo(message.headers),
+    dlq: snakeInfo(readDeadLetterInfo(message.headers)),
   };
 }

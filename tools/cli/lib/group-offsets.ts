@@ -38,7 +38,7 @@ export interface PartitionPlan {
   /** Messages already consumed that the group will read again (current − target). */
   reread: number;
   /** Messages the group will read from `target` to today's end of the partition. */
-  toRead: number;
+  to_read: number;
   /** Messages never consumed that the group will skip (target − current when moving forward). */
   skipped: number;
 }
@@ -85,7 +85,7 @@ export async function planReset(
         low,
         high,
         reread: current === null || current <= to ? 0 : num(current - to),
-        toRead: num(hi - to),
+        to_read: num(hi - to),
         skipped: current === null || current >= to ? 0 : num(to - current),
       };
     });
