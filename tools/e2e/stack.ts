@@ -30,21 +30,32 @@ export interface Stack {
 
 export const SUPERUSER = { email: 'e2e-root@tenantry.test', password: 'e2e-root-password' };
 
+export interface StackOptions {
+  /** `host:port,...` the services use; default KAFKA_BROKERS or 127.0.0.1:9092 (the shared broker). */
+  kafkaBrokers?: string;
+  /** Default a unique `e2e-<random>.`; pass one to pre-create topics with other settings. */
+  topicPrefix?: string;
+  /** Extra environment for every service. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** The three services as separate processes on a fresh database and a unique topic prefix. */
-export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES): Promise<Stack> {
+export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase('tenantry_e2e');
   const port = await freePort();
-  const topicPrefix = `${uniqueName('e2e')}.`;
+  const topicPrefix = options.topicPrefix ?? `${uniqueName('e2e')}.`;
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: db.url,
     KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    KAFKA_BROKERS: options.kafkaBrokers || process.env.KAFKA_BROKERS || '127.0.0.1:9092',
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     RATE_LIMIT_MAX: '0',
+    LOGIN_RATE_LIMIT_MAX: '0',
     BOOTSTRAP_SUPERUSER_EMAIL: SUPERUSER.email,
     BOOTSTRAP_SUPERUSER_PASSWORD: SUPERUSER.password,
+    ...options.env,
   };
   const logs: string[] = [];
   const services = new Map<ServiceName, ServiceProcess>();

@@ -28,6 +28,11 @@ describe('brokerPorts', () => {
     expect(brokerPorts({ KAFKA_PORT: '19092' }, 9500)).toEqual({ port: 9500, controllerPort: 9501 });
   });
 
+  it('lets the controller port follow an explicit client port, ignoring KAFKA_CONTROLLER_PORT', () => {
+    expect(brokerPorts({ KAFKA_CONTROLLER_PORT: '9093' }, 41000)).toEqual({ port: 41000, controllerPort: 41001 });
+    expect(brokerPorts({}, 41000, 42000)).toEqual({ port: 41000, controllerPort: 42000 });
+  });
+
   it('rejects a port that is not a port, naming the variable', () => {
     expect(() => brokerPorts({ KAFKA_PORT: 'abc' })).toThrow('KAFKA_PORT must be a TCP port');
     expect(() => brokerPorts({ KAFKA_CONTROLLER_PORT: '70000' })).toThrow('KAFKA_CONTROLLER_PORT');
@@ -56,6 +61,34 @@ describe('renderServerProperties', () => {
       'transaction.state.log.min.isr': '1',
       'min.insync.replicas': '1',
       'group.initial.rebalance.delay.ms': '0',
+    });
+  });
+});
+
+describe('renderServerProperties for a node of a three-node cluster', () => {
+  const props = parse(
+    renderServerProperties({
+      port: 9200,
+      controllerPort: 9201,
+      logDirs: '/tmp/k2',
+      nodeId: 2,
+      voters: '1@127.0.0.1:9199,2@127.0.0.1:9201,3@127.0.0.1:9203',
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    }),
+  );
+
+  it('names its own node id, every voter, and replicates everything three times with min ISR 2', () => {
+    expect(props).toMatchObject({
+      'node.id': '2',
+      'controller.quorum.voters': '1@127.0.0.1:9199,2@127.0.0.1:9201,3@127.0.0.1:9203',
+      listeners: 'PLAINTEXT://127.0.0.1:9200,CONTROLLER://127.0.0.1:9201',
+      'default.replication.factor': '3',
+      'min.insync.replicas': '2',
+      'offsets.topic.replication.factor': '3',
+      'transaction.state.log.replication.factor': '3',
+      'transaction.state.log.min.isr': '2',
+      'share.coordinator.state.topic.replication.factor': '3',
     });
   });
 });

@@ -7,7 +7,12 @@ export interface BrokerPorts {
   controllerPort: number;
 }
 
-export function brokerPorts(env: NodeJS.ProcessEnv = process.env, port?: number): BrokerPorts {
+/**
+ * The client port (explicit, else KAFKA_PORT, else 9092) and the controller port. The controller
+ * port follows the client port (+1): KAFKA_CONTROLLER_PORT applies only when the client port also
+ * comes from the environment, so a test's own broker on another port never collides with it.
+ */
+export function brokerPorts(env: NodeJS.ProcessEnv = process.env, port?: number, controllerPort?: number): BrokerPorts {
   const parsed = (name: string, value: string | undefined, fallback: number): number => {
     if (value === undefined || value.trim() === '') return fallback;
     const n = Number(value);
@@ -16,28 +21,45 @@ export function brokerPorts(env: NodeJS.ProcessEnv = process.env, port?: number)
     }
     return n;
   };
-  const client = port ?? parsed('KAFKA_PORT', env.KAFKA_PORT, 9092);
+  if (port !== undefined) {
+    return { port: parsed('port', String(port), 0), controllerPort: parsed('controllerPort', String(controllerPort ?? port + 1), 0) };
+  }
+  const client = parsed('KAFKA_PORT', env.KAFKA_PORT, 9092);
   return {
     port: client,
-    controllerPort: parsed('KAFKA_CONTROLLER_PORT', env.KAFKA_CONTROLLER_PORT, client + 1),
+    controllerPort: controllerPort ?? parsed('KAFKA_CONTROLLER_PORT', env.KAFKA_CONTROLLER_PORT, client + 1),
   };
 }
 
+export interface ServerPropertiesOptions extends BrokerPorts {
+  logDirs: string;
+  /** Default 1 (a single node). */
+  nodeId?: number;
+  /** `id@host:port,...` of every controller; default: this node alone. */
+  voters?: string;
+  /** Replication of new topics and internal topics; default 1 (a single node). */
+  replicationFactor?: number;
+  /** Default 1; a three-node cluster uses 2 so an acknowledged write sits on two nodes. */
+  minInsyncReplicas?: number;
+}
+
 /**
- * One combined broker+controller, sized for a laptop. Regenerated on every start so port changes
- * take effect; the quorum is static (`controller.quorum.voters`), so the controller port is not
- * baked into the formatted storage.
+ * One combined broker+controller, sized for a laptop (or one node of a small cluster when
+ * `voters`/`replicationFactor` say so). Regenerated on every start so port changes take effect;
+ * the quorum is static (`controller.quorum.voters`), so the controller port is not baked into the
+ * formatted storage.
  *
  * auto.create.topics.enable stays at Kafka's default (true): a producer writing to an unknown topic
  * creates it with one partition. Services should still create their topics explicitly, as they must
  * against a managed cluster where auto-creation is usually off.
  */
-export function renderServerProperties(opts: BrokerPorts & { logDirs: string }): string {
-  const { port, controllerPort, logDirs } = opts;
+export function renderServerProperties(opts: ServerPropertiesOptions): string {
+  const { port, controllerPort, logDirs, nodeId = 1, replicationFactor = 1, minInsyncReplicas = 1 } = opts;
+  const voters = opts.voters ?? `${nodeId}@127.0.0.1:${controllerPort}`;
   const props: Record<string, string | number> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'node.id': nodeId,
+    'controller.quorum.voters': voters,
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -45,16 +67,16 @@ export function renderServerProperties(opts: BrokerPorts & { logDirs: string }):
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': logDirs,
     'num.partitions': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
+    'default.replication.factor': replicationFactor,
+    'min.insync.replicas': minInsyncReplicas,
+    'offsets.topic.replication.factor': replicationFactor,
+    'transaction.state.log.replication.factor': replicationFactor,
+    'transaction.state.log.min.isr': minInsyncReplicas,
     // 50 partitions each by default; a single-node dev broker loads them on every start for nothing.
     'offsets.topic.num.partitions': 10,
     'transaction.state.log.num.partitions': 10,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': replicationFactor,
+    'share.coordinator.state.topic.min.isr': minInsyncReplicas,
     // Consumer groups in tests should start at once, not after the 3 s production grace period.
     'group.initial.rebalance.delay.ms': 0,
     'auto.create.topics.enable': 'true',

@@ -1,17 +1,18 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { paths } from './paths.ts';
+import { paths as defaultPaths, type BrokerPaths } from './paths.ts';
 
 const MAIN_CLASS = 'kafka.Kafka';
+export const DEFAULT_HEAP_OPTS = '-Xms256m -Xmx512m';
 
-export function readPid(): number | undefined {
+export function readPid(paths: BrokerPaths = defaultPaths): number | undefined {
   if (!existsSync(paths.pidFile)) return undefined;
   const pid = Number(readFileSync(paths.pidFile, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function isAlive(pid: number): boolean {
+function isAlive(pid: number, paths: BrokerPaths): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -19,20 +20,20 @@ function isAlive(pid: number): boolean {
     return false;
   }
   // Guard against pid reuse (and zombies, whose cmdline is empty): on Linux, make sure the process
-  // really is our broker JVM.
+  // really is this instance's broker JVM (the properties path is unique per instance and node).
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(MAIN_CLASS) && cmdline.includes(paths.serverProperties);
+    return cmdline.includes(MAIN_CLASS) && cmdline.split('\0').includes(paths.serverProperties);
   } catch {
     return true;
   }
 }
 
 /** Pid of the broker this launcher started, if it is still running; clears a stale pid file. */
-export function runningBrokerPid(): number | undefined {
-  const pid = readPid();
+export function runningBrokerPid(paths: BrokerPaths = defaultPaths): number | undefined {
+  const pid = readPid(paths);
   if (pid === undefined) return undefined;
-  if (isAlive(pid)) return pid;
+  if (isAlive(pid, paths)) return pid;
   rmSync(paths.pidFile, { force: true });
   return undefined;
 }
@@ -40,14 +41,17 @@ export function runningBrokerPid(): number | undefined {
 export interface SpawnOptions {
   java: string;
   classpath: string;
+  paths?: BrokerPaths;
+  /** JVM heap flags; default KAFKA_HEAP_OPTS or `-Xms256m -Xmx512m`. */
+  heapOpts?: string;
 }
 
 /**
  * Starts the broker JVM detached, in its own process group, with its output in a file: it must
  * outlive the launcher (npm start, npm test, the CLI) and never write to their terminal.
  */
-export function spawnBroker({ java, classpath }: SpawnOptions): number {
-  const heap = (process.env.KAFKA_HEAP_OPTS ?? '-Xms256m -Xmx512m').split(/\s+/).filter(Boolean);
+export function spawnBroker({ java, classpath, paths = defaultPaths, heapOpts }: SpawnOptions): number {
+  const heap = (heapOpts ?? process.env.KAFKA_HEAP_OPTS ?? DEFAULT_HEAP_OPTS).split(/\s+/).filter(Boolean);
   const output = openSync(paths.consoleLog, 'a');
   const child = spawn(
     java,
@@ -72,21 +76,27 @@ export function spawnBroker({ java, classpath }: SpawnOptions): number {
   return child.pid;
 }
 
-export function isProcessAlive(pid: number): boolean {
-  return isAlive(pid);
+export function isProcessAlive(pid: number, paths: BrokerPaths = defaultPaths): boolean {
+  return isAlive(pid, paths);
+}
+
+export interface StopBrokerOptions {
+  paths?: BrokerPaths;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+  /** SIGTERM (default) lets Kafka shut down cleanly; SIGKILL simulates a crash. */
+  signal?: 'SIGTERM' | 'SIGKILL';
 }
 
 /**
  * SIGTERM (Kafka shuts down cleanly on it), wait, then SIGKILL the whole group if it hangs.
  * Returns false when there was nothing to stop.
  */
-export async function stopBroker(
-  timeoutMs = 30_000,
-  log: (line: string) => void = console.log,
-): Promise<boolean> {
-  const pid = runningBrokerPid();
+export async function stopBroker(options: StopBrokerOptions = {}): Promise<boolean> {
+  const { paths = defaultPaths, timeoutMs = 30_000, log = console.log, signal: first = 'SIGTERM' } = options;
+  const pid = runningBrokerPid(paths);
   if (pid === undefined) return false;
-  log(`Stopping Kafka broker (pid ${pid})...`);
+  log(`Stopping Kafka broker (pid ${pid}, ${paths.root})${first === 'SIGKILL' ? ' with SIGKILL' : ''}...`);
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-pid, sig);
@@ -98,16 +108,16 @@ export async function stopBroker(
       }
     }
   };
-  signal('SIGTERM');
+  signal(first);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) break;
+    if (!isAlive(pid, paths)) break;
     await sleep(200);
   }
-  if (isAlive(pid)) {
+  if (isAlive(pid, paths)) {
     log(`Kafka did not exit within ${timeoutMs / 1000} s; sending SIGKILL.`);
     signal('SIGKILL');
-    while (isAlive(pid)) await sleep(100);
+    while (isAlive(pid, paths)) await sleep(100);
   }
   rmSync(paths.pidFile, { force: true });
   log('Kafka broker stopped.');

@@ -2,21 +2,31 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomClusterId } from './broker-config.ts';
-import { paths } from './paths.ts';
+import { paths as defaultPaths, type BrokerPaths } from './paths.ts';
 
 /** True once KRaft storage has been formatted (Kafka writes meta.properties into the log dir). */
-export function isFormatted(logDirs = paths.logDirs): boolean {
+export function isFormatted(logDirs = defaultPaths.logDirs): boolean {
   return existsSync(join(logDirs, 'meta.properties'));
+}
+
+export interface FormatOptions {
+  paths?: BrokerPaths;
+  /** The nodes of one cluster must share a cluster id; default: a fresh random one. */
+  clusterId?: string;
 }
 
 /**
  * Formats KRaft storage once, with a fresh cluster id. Later starts reuse it, so topics and
  * committed offsets survive a restart; delete `.data/kafka/` to start from nothing.
  */
-export function formatStorageOnce(java: string, classpath: string, log: (line: string) => void): boolean {
-  if (isFormatted()) return false;
+export function formatStorageOnce(
+  java: string,
+  classpath: string,
+  log: (line: string) => void,
+  { paths = defaultPaths, clusterId = randomClusterId() }: FormatOptions = {},
+): boolean {
+  if (isFormatted(paths.logDirs)) return false;
   mkdirSync(paths.logDirs, { recursive: true });
-  const clusterId = randomClusterId();
   // Static quorum (controller.quorum.voters), so no --standalone: that flag is for dynamic quorums.
   const result = spawnSync(
     java,

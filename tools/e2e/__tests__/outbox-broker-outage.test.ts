@@ -1,25 +1,33 @@
 import { createKafkaClient } from '@tenantry/kafka';
 import { readTopic } from '@tenantry/kafka/testing';
 import { createLogger } from '@tenantry/logger';
+import { randomBytes } from 'node:crypto';
 import { ensureKafka, stopKafka } from '../../kafka/kafka.ts';
 import { waitFor } from '@tenantry/testing';
-import { startStack, type Stack } from '../stack.ts';
+import { freePort, startStack, type Stack } from '../stack.ts';
 
 // The transactional outbox with the real broker stopped: the API keeps answering 201, the events
 // wait in PostgreSQL, and once the broker is back every one of them arrives, in order per tenant.
+// The broker stopped here is this suite's OWN instance (.data/kafka-outage-<random>/ on a free
+// port), never the shared one other suites use.
 const TENANTS = 20;
+const instance = `outage-${randomBytes(4).toString('hex')}`;
+const quiet = { log: () => undefined };
+let port: number;
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(['tenant-api']);
-}, 120_000);
+  port = await freePort();
+  const broker = await ensureKafka({ instance, port, controllerPort: await freePort(), heapOpts: '-Xms128m -Xmx384m', ...quiet });
+  stack = await startStack(['tenant-api'], { kafkaBrokers: broker.brokers.join(',') });
+}, 180_000);
 afterAll(async () => {
-  await ensureKafka({ log: () => undefined });
   await stack?.stop();
+  await stopKafka({ instance, purge: true, ...quiet });
 }, 120_000);
 
 it('accepts writes while Kafka is down and publishes all of them, in order, when it returns', async () => {
   const token = await stack.token();
-  const stopped = await stopKafka({ log: () => undefined });
+  const stopped = await stopKafka({ instance, ...quiet });
   expect(stopped).toBe(true);
 
   const ids: string[] = [];
@@ -33,7 +41,7 @@ it('accepts writes while Kafka is down and publishes all of them, in order, when
   const [pending] = await stack.query<{ n: string }>(`select count(*)::text as n from control.tenant_events where published_at is null`);
   expect(Number(pending.n)).toBe(TENANTS * 2);
 
-  await ensureKafka({ log: () => undefined });
+  await ensureKafka({ instance, port, ...quiet });
   const kafka = createKafkaClient({
     brokers: stack.env.KAFKA_BROKERS!.split(','),
     clientId: 'e2e-outage-reader',
