@@ -18,9 +18,12 @@ export const problemSchema = {
   },
 } as const;
 
-const ref = { $ref: 'Problem#' } as const;
+const problemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+} as const;
 
-/** Response entries for the error statuses a route can answer with. */
-export function problemResponses(...statuses: number[]): Record<number, typeof ref> {
-  return Object.fromEntries(statuses.map((status) => [status, ref]));
+/** Response entries for the error statuses a route can answer with, under the media type they are sent as. */
+export function problemResponses(...statuses: number[]): Record<number, typeof problemResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse]));
 }

@@ -34,7 +34,7 @@ export const authRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }> = async
         summary: 'Exchange email and password for a bearer token',
         security: [],
         body: tokenBody,
-        response: { 200: tokenResponse, ...problemResponses(400, 401, 422, 429, 503) },
+        response: { 200: tokenResponse, ...problemResponses(400, 401, 413, 422, 429, 503) },
       },
     },
     async (request) => {

@@ -24,7 +24,7 @@ export const tenantGroupRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: groupSchema, ...problemResponses(400, 401, 403, 409, 422, 429) },
+        response: { 201: groupSchema, ...problemResponses(400, 401, 403, 409, 413, 422, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await createTenantGroup(app.orm, request.body.name.trim())),

@@ -209,7 +209,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       summary,
       params: tenantIdParamsSchema,
       body: statusChangeBodySchema,
-      response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+      response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
     },
     handler: async (request: FastifyRequest<{ Params: IdParams; Body: { user_status?: MemberStatus } | null }>) => {
       await requireTenantAccess(app, request, request.params.id, 'superuser-only');

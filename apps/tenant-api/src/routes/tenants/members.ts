@@ -80,7 +80,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
           minProperties: 1,
           properties: { role: roleSchema, status: { type: 'string', enum: ['active', 'passive', 'banned', 'invited'] } },
         },
-        response: { 200: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+        response: { 200: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
       },
     },
     async (request) => {
