@@ -241,7 +241,7 @@ describe('paging while tenants are being created', () => {
       },
     };
   }
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+  const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
   it('by cursor: every original exactly once and in order; newcomers only on the first page, before all originals', async () => {
     const writer = keepCreating();
