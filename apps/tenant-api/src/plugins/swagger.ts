@@ -18,10 +18,10 @@ export default fp(
         },
         security: [{ bearerAuth: [] }],
       },
-      // A resource root is registered as `<prefix>/`; publish the SPEC's path (`/v1/tenants`, which
-      // Fastify serves as well), so a gateway generated from this document routes the documented URL.
       // Shared schemas keep their $id (Problem, Tenant, User) as component names for generated clients.
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      // A resource root is registered as `<prefix>/`; publish the SPEC's path (`/v1/tenants`, which
+      // Fastify serves as well), so a gateway generated from this document routes the documented URL.
       transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
