@@ -27,6 +27,8 @@ export async function createFleetOrm({
   const orm = await MikroORM.init({
     ...tenantSchemaOrmOptions({ databaseUrl, poolMax: connections }),
     driverOptions: { maxUses: schemasPerConnection, application_name: applicationName },
+    // The fleet works on an existing database; never create one on connect.
+    ensureDatabase: false,
   });
   // The migrator asks "does <schema>.mikro_orm_migrations exist?" once per schema through
   // information_schema.tables, a view that scans pg_class: with 10k schemas that is most of a

@@ -24,7 +24,8 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule }: { 
   const { databaseUrl, controlSchema } = ctx.config;
   let control: ControlOrm;
   try {
-    control = await MikroORM.init({ ...controlOrmOptions({ databaseUrl, controlSchema, poolMax: 8 }) });
+    // ensureDatabase: MikroORM would otherwise CREATE DATABASE on connect when the name is wrong.
+    control = await MikroORM.init({ ...controlOrmOptions({ databaseUrl, controlSchema, poolMax: 8 }), ensureDatabase: false });
     const [found] = await control.em.fork().execute<{ tenants: string | null }[]>('select to_regclass(?)::text as tenants', [`"${controlSchema}".tenants`]);
     if (!found?.tenants) {
       await control.close(true);
