@@ -48,7 +48,7 @@ export function register(program: Command) {
             ? null
             : {
                 pid: status.relayHolderPid,
-                application_name: holder?.application_name ?? null,
+                application_name: holder?.application_name || null,
                 client_addr: holder?.client_addr ?? null,
                 since: holder?.backend_start?.toISOString() ?? null,
               },

@@ -39,7 +39,14 @@ export function cliContext(command: Command): CliContext {
     config,
     json,
     logger,
-    kafka: () => (kafka ??= createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'tenantry-cli', logger })),
+    // kafkajs warns about its own settings (e.g. idempotent producer retries) on every run: only its
+    // errors reach the operator unless LOG_LEVEL asks for more.
+    kafka: () =>
+      (kafka ??= createKafkaClient({
+        brokers: config.kafkaBrokers,
+        clientId: 'tenantry-cli',
+        logger: process.env.LOG_LEVEL ? logger : logger.child({}, { level: 'error' }),
+      })),
     print(data, human) {
       process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
     },
