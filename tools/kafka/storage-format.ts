@@ -1,8 +1,25 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomClusterId } from './broker-config.ts';
 import { paths as defaultPaths, type BrokerPaths } from './paths.ts';
+
+// Static quorum (controller.quorum.voters), so no --standalone: that flag is for dynamic quorums.
+function formatArgs(classpath: string, paths: BrokerPaths, clusterId: string): string[] {
+  return [
+    '-Xmx256m',
+    `-Dlog4j2.configurationFile=${paths.log4jConfig}`,
+    '-cp',
+    classpath,
+    'kafka.tools.StorageTool',
+    'format',
+    '--cluster-id',
+    clusterId,
+    '--config',
+    paths.serverProperties,
+    '--ignore-formatted',
+  ];
+}
 
 /** True once KRaft storage has been formatted (Kafka writes meta.properties into the log dir). */
 export function isFormatted(logDirs = defaultPaths.logDirs): boolean {
@@ -27,24 +44,7 @@ export function formatStorageOnce(
 ): boolean {
   if (isFormatted(paths.logDirs)) return false;
   mkdirSync(paths.logDirs, { recursive: true });
-  // Static quorum (controller.quorum.voters), so no --standalone: that flag is for dynamic quorums.
-  const result = spawnSync(
-    java,
-    [
-      '-Xmx256m',
-      `-Dlog4j2.configurationFile=${paths.log4jConfig}`,
-      '-cp',
-      classpath,
-      'kafka.tools.StorageTool',
-      'format',
-      '--cluster-id',
-      clusterId,
-      '--config',
-      paths.serverProperties,
-      '--ignore-formatted',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const result = spawnSync(java, formatArgs(classpath, paths, clusterId), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.status !== 0) {
     throw new Error(
       `Formatting Kafka storage in ${paths.logDirs} failed (exit ${result.status ?? result.signal}):\n` +
@@ -52,5 +52,18 @@ export function formatStorageOnce(
     );
   }
   log(`Formatted KRaft storage in ${paths.logDirs} (cluster id ${clusterId}).`);
+  return true;
+}
+
+/** formatStorageOnce without blocking, so the nodes of a cluster format in parallel. */
+export async function formatStorageOnceAsync(java: string, classpath: string, { paths = defaultPaths, clusterId = randomClusterId() }: FormatOptions = {}): Promise<boolean> {
+  if (isFormatted(paths.logDirs)) return false;
+  mkdirSync(paths.logDirs, { recursive: true });
+  await new Promise<void>((resolve, reject) => {
+    execFile(java, formatArgs(classpath, paths, clusterId), { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve();
+      reject(new Error(`Formatting Kafka storage in ${paths.logDirs} failed (${error.message}):\n${stdout}${stderr}`.trim()));
+    });
+  });
   return true;
 }
