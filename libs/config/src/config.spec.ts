@@ -18,6 +18,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).topics.tenantEvents).toBe('qa.tenant.events');
   });
 
+  it('names the consumer groups as SPEC §1/§4 do, prefixed like the topics', () => {
+    expect(loadConfig({}).groups).toEqual({ provisioner: 'provisioner', dteSync: 'dte-sync', tenantApi: 'tenant-api' });
+    expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).groups).toEqual({
+      provisioner: 'qa.provisioner',
+      dteSync: 'qa.dte-sync',
+      tenantApi: 'qa.tenant-api',
+    });
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

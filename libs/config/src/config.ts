@@ -19,6 +19,11 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   topics: { tenantEvents: string; tenantProvisioning: string };
+  /**
+   * Consumer groups, prefixed like the topics: kafkajs spreads a group's partitions over all its
+   * members whatever they subscribe to, so two stacks sharing a cluster must never share a group.
+   */
+  groups: { provisioner: string; dteSync: string; tenantApi: string };
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'tenantry-development-secret-change-me-0123456789';
@@ -113,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
+    groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
   };
 }
