@@ -8,9 +8,14 @@ export function testBrokers(): string[] {
   return (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
 }
 
+/** `test.<random>.`: a KAFKA_TOPIC_PREFIX of its own, so a suite shares no topic or group (see config's topics and groups). */
+export function uniquePrefix(): string {
+  return `test.${randomBytes(5).toString('hex')}.`;
+}
+
 /** `test.<random>.<label>`: unique per call, so suites never share topics or groups. */
 export function uniqueName(label: string): string {
-  return `test.${randomBytes(5).toString('hex')}.${label}`;
+  return `${uniquePrefix()}${label}`;
 }
 
 /** Quiet by default; TEST_LOG_LEVEL=debug shows kafkajs and runner lines. */
@@ -37,6 +42,8 @@ export interface ReadMessage {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+  /** `value` parsed as a JSON object, or null when it is not JSON. */
+  json: Record<string, unknown> | null;
 }
 
 function headersText(headers: IHeaders | undefined): Record<string, string> {
@@ -47,28 +54,68 @@ function headersText(headers: IHeaders | undefined): Record<string, string> {
   );
 }
 
-/** Reads `count` messages of `topic` from the beginning with a throwaway group (headers as text). */
-export async function readTopic(kafka: KafkaClient, topic: string, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+function jsonOrNull(text: string | null): Record<string, unknown> | null {
+  try {
+    return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
+
+export interface TopicCollector {
+  /** Fills as messages arrive, in arrival order. */
+  messages: ReadMessage[];
+  stop(): Promise<void>;
+}
+
+/** Reads `topic` from the beginning with a throwaway group until stop(), e.g. for a whole suite. */
+export async function collectTopic(kafka: KafkaClient, topic: string): Promise<TopicCollector> {
+  const consumer = kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   const messages: ReadMessage[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
+        const value = message.value?.toString() ?? null;
         messages.push({
           partition,
           offset: message.offset,
           key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
+          value,
           headers: headersText(message.headers),
+          json: jsonOrNull(value),
         });
       },
     });
+  } catch (error) {
+    await consumer.disconnect();
+    throw error;
+  }
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+/** Reads `count` messages of `topic` from the beginning with a throwaway group (headers as text). */
+export async function readTopic(kafka: KafkaClient, topic: string, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
+  const collector = await collectTopic(kafka, topic);
+  try {
+    const { messages } = collector;
     await waitFor(() => messages.length >= count, { timeoutMs, what: `${count} message(s) on ${topic} (got ${messages.length})` });
     return messages;
   } finally {
-    await consumer.disconnect();
+    await collector.stop();
+  }
+}
+
+/** Number of records ever written to `topic` (sum of high watermarks), without consuming it. */
+export async function recordCount(kafka: KafkaClient, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, { high }) => sum + Number(high), 0);
+  } finally {
+    await admin.disconnect();
   }
 }
 
