@@ -1,3 +1,4 @@
+import { loadConfig } from '@tenantry/config';
 import { createKafkaClient } from '@tenantry/kafka';
 import { createLogger } from '@tenantry/logger';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
@@ -12,6 +13,8 @@ import { runCli } from './run-cli.ts';
 let stack: Stack;
 let kafka: KafkaClient;
 let cliEnv: NodeJS.ProcessEnv;
+/** dte-sync's consumer group: prefixed like the topics when the config names groups, else SPEC §1's `dte-sync`. */
+let dteSyncGroup: string;
 const tenants: string[] = [];
 
 const ISSUER_FIELDS = ['rut', 'giro', 'address', 'commune', 'city'] as const;
@@ -52,6 +55,7 @@ async function consumedEverything(groupId: string, topic: string): Promise<boole
 beforeAll(async () => {
   stack = await startStack();
   cliEnv = { DATABASE_URL: stack.db.url, KAFKA_TOPIC_PREFIX: stack.topicPrefix, KAFKA_BROKERS: stack.env.KAFKA_BROKERS };
+  dteSyncGroup = (loadConfig(stack.env) as { groups?: { dteSync: string } }).groups?.dteSync ?? 'dte-sync';
   kafka = createKafkaClient({ brokers: stack.env.KAFKA_BROKERS!.split(','), clientId: 'replay-test', logger: createLogger({ name: 'test', level: 'silent' }) });
   const token = await stack.token();
   const ruts = ['76086428-5', '96790240-3', '77261280-K'];
@@ -80,26 +84,26 @@ afterAll(async () => {
 
 it('resets dte-sync to earliest while stopped: after the restart every issuer still equals its tenant, nothing applied twice', async () => {
   const topic = `${stack.topicPrefix}tenant.events`;
-  await waitFor('dte-sync caught up', () => consumedEverything('dte-sync', topic), { timeoutMs: 30_000 });
+  await waitFor('dte-sync caught up', () => consumedEverything(dteSyncGroup, topic), { timeoutMs: 30_000 });
   const before = new Map(await Promise.all(tenants.map(async (id) => [id, (await issuerOf(id)).xmin] as const)));
 
-  const refused = await runCli(['replay', 'offsets', '--group', 'dte-sync', '--to', 'earliest'], cliEnv);
+  const refused = await runCli(['replay', 'offsets', '--group', dteSyncGroup, '--to', 'earliest'], cliEnv);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/active member/);
 
   await stack.services.get('dte-sync')!.stop();
-  const dry = await runCli(['replay', 'offsets', '--group', 'dte-sync', '--to', 'earliest', '--dry-run', '--json'], cliEnv);
+  const dry = await runCli(['replay', 'offsets', '--group', dteSyncGroup, '--to', 'earliest', '--dry-run', '--json'], cliEnv);
   expect(dry.code).toBe(0);
   const total = dry.json.partitions.reduce((sum: number, p: { high: string }) => sum + Number(p.high), 0);
   expect(total).toBeGreaterThanOrEqual(tenants.length * 4); // created, provisioned, two updates each
   expect(dry.json).toMatchObject({ active_members: 0, total_reread: total, applied: false });
 
-  const reset = await runCli(['replay', 'offsets', '--group', 'dte-sync', '--to', 'earliest', '--json'], cliEnv);
+  const reset = await runCli(['replay', 'offsets', '--group', dteSyncGroup, '--to', 'earliest', '--json'], cliEnv);
   expect(reset.code).toBe(0);
   expect(reset.json.applied).toBe(true);
 
   stack.start('dte-sync');
-  await waitFor('dte-sync re-read the whole topic', () => consumedEverything('dte-sync', topic), { timeoutMs: 45_000, intervalMs: 250 });
+  await waitFor('dte-sync re-read the whole topic', () => consumedEverything(dteSyncGroup, topic), { timeoutMs: 45_000, intervalMs: 250 });
   for (const id of tenants) {
     expect(await issuerMatchesTenant(id)).toBe(true);
     // Same row version: every replayed event was recognised as stale by source_version, none was written.
