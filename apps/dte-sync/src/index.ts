@@ -1,3 +1,3 @@
-export { startDteSync, DTE_SYNC_GROUP } from './worker.ts';
+export { startDteSync } from './worker.ts';
 export type { DteSyncDeps, DteSyncWorker } from './worker.ts';
 export { ISSUER_FIELDS, touchesIssuer } from './issuer-fields.ts';

@@ -1,3 +1,3 @@
-export { startProvisioner, PROVISIONER_GROUP } from './worker.ts';
+export { startProvisioner } from './worker.ts';
 export type { ProvisionerDeps, ProvisionerWorker } from './worker.ts';
 export { isDatabaseUnreachable } from './database-unreachable.ts';

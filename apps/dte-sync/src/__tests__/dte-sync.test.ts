@@ -1,20 +1,12 @@
+import { loadConfig } from '@tenantry/config';
 import { createIdempotentProducer, deadLetterTopicFor, ensureTopics, tenantTopics, type IdempotentProducer } from '@tenantry/kafka';
+import { captureLogger, collectTopic, createTestKafkaClient, deleteTopics, recordCount, uniquePrefix, type LogLine } from '@tenantry/kafka/testing';
 import { createTenantEvent, toKafkaMessage, type TenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
 import { buildTenantSnapshot } from '@tenantry/tenant-events/testing';
 import { createTenantSchemaOrm, provisionTenantSchema, readIssuer, type TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { createTestDatabase, waitFor, type TestDatabase } from '@tenantry/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
 import { startDteSync, type DteSyncWorker } from '../worker.ts';
-import {
-  captureLogger,
-  collectTopic,
-  deleteTopics,
-  recordCount,
-  testKafka,
-  testPrefix,
-  testTopics,
-  type LogLine,
-} from './helpers/kafka-fixtures.ts';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const fastRetry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 };
@@ -26,16 +18,16 @@ describe('dte-sync worker (real Kafka, real PostgreSQL)', () => {
   let producer: IdempotentProducer;
   let worker: DteSyncWorker;
   let lines: LogLine[];
-  const prefix = testPrefix();
-  const topics = testTopics(prefix);
-  const groupId = `${prefix}dte-sync`;
+  // Topics and group as the dte-sync process derives them from its own KAFKA_TOPIC_PREFIX.
+  const { topics, groups } = loadConfig({ KAFKA_TOPIC_PREFIX: uniquePrefix() });
+  const groupId = groups.dteSync;
   const dlq = deadLetterTopicFor(topics.tenantEvents, groupId);
   const collectors: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('tenantry_dte');
     orm = await createTenantSchemaOrm({ databaseUrl: db.url });
-    kafka = testKafka();
+    kafka = createTestKafkaClient();
     producer = createIdempotentProducer(kafka);
     await ensureTopics(kafka, tenantTopics(topics));
     const captured = captureLogger('dte-sync');

@@ -1,5 +1,5 @@
+import type { Subscriber } from '@tenantry/worker-kit';
 import type { DteSyncContext } from '../context.ts';
-import type { Subscriber } from '../subscriber.ts';
 import { tenantProvisioned } from './tenant-provisioned.ts';
 import { tenantUpdated } from './tenant-updated.ts';
 

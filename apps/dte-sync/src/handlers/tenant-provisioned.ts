@@ -1,5 +1,5 @@
+import { defineSubscriber } from '@tenantry/worker-kit';
 import type { DteSyncContext } from '../context.ts';
-import { defineSubscriber } from '../subscriber.ts';
 import { syncIssuer } from '../sync-issuer.ts';
 
 /** The schema now exists: bring its issuer info up to the snapshot (covers updates skipped before). */

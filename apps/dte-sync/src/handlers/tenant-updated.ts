@@ -1,6 +1,6 @@
+import { defineSubscriber } from '@tenantry/worker-kit';
 import type { DteSyncContext } from '../context.ts';
 import { touchesIssuer } from '../issuer-fields.ts';
-import { defineSubscriber } from '../subscriber.ts';
 import { syncIssuer } from '../sync-issuer.ts';
 
 /** Only updates that change a DTE field matter; the rest are skipped without touching the database. */

@@ -1,5 +1,18 @@
 import { Migration } from '@mikro-orm/migrations';
+import { loadConfig } from '@tenantry/config';
 import { createIdempotentProducer, deadLetterTopicFor, ensureTopics, tenantTopics, type IdempotentProducer } from '@tenantry/kafka';
+import {
+  captureLogger,
+  collectTopic,
+  committedOffsets,
+  createTestKafkaClient,
+  deleteTopics,
+  recordCount,
+  topicExists,
+  uniquePrefix,
+  type LogLine,
+  type ReadMessage,
+} from '@tenantry/kafka/testing';
 import { createTenantEvent, parseEvent, toKafkaMessage, type TenantSnapshot } from '@tenantry/tenant-events';
 import { buildTenantSnapshot } from '@tenantry/tenant-events/testing';
 import { LATEST_TENANT_MIGRATION, tenantMigrations } from '@tenantry/tenant-migrations';
@@ -8,19 +21,6 @@ import { createTestDatabase, waitFor, type TestDatabase } from '@tenantry/testin
 import type { Kafka as KafkaClient } from 'kafkajs';
 import pg from 'pg';
 import { startProvisioner, type ProvisionerWorker } from '../worker.ts';
-import {
-  captureLogger,
-  collectTopic,
-  deleteTopics,
-  committedOffsets,
-  recordCount,
-  testKafka,
-  testPrefix,
-  testTopics,
-  topicExists,
-  type CollectedMessage,
-  type LogLine,
-} from './helpers/kafka-fixtures.ts';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const fastRetry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 };
@@ -46,7 +46,7 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('tenantry_prov');
     orm = await createTenantSchemaOrm({ databaseUrl: db.url });
-    kafka = testKafka();
+    kafka = createTestKafkaClient();
     producer = createIdempotentProducer(kafka);
   });
 
@@ -61,9 +61,9 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
 
   /** Fresh topics and group, a running worker, and collectors on the report and dead-letter topics. */
   async function setUp(options: { migrations?: typeof brokenMigrations } = {}) {
-    const prefix = testPrefix();
-    const topics = testTopics(prefix);
-    const groupId = `${prefix}provisioner`;
+    // Topics and group as the provisioner process derives them from its own KAFKA_TOPIC_PREFIX.
+    const { topics, groups } = loadConfig({ KAFKA_TOPIC_PREFIX: uniquePrefix() });
+    const groupId = groups.provisioner;
     const dlq = deadLetterTopicFor(topics.tenantEvents, groupId);
     createdTopics.push(topics.tenantEvents, topics.tenantProvisioning, dlq);
     await ensureTopics(kafka, tenantTopics(topics));
@@ -76,7 +76,7 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
     return { topics, groupId, dlq, worker, lines, reports: reports.messages };
   }
 
-  function reportsFor(reports: CollectedMessage[], tenantId: string, type?: string): CollectedMessage[] {
+  function reportsFor(reports: ReadMessage[], tenantId: string, type?: string): ReadMessage[] {
     return reports.filter((m) => m.key === tenantId && (!type || m.json?.type === type));
   }
 

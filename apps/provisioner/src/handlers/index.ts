@@ -1,5 +1,5 @@
+import type { Subscriber } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from '../context.ts';
-import type { Subscriber } from '../subscriber.ts';
 import { tenantActivated } from './tenant-activated.ts';
 import { tenantCreated } from './tenant-created.ts';
 import { tenantDeactivated } from './tenant-deactivated.ts';

@@ -1,6 +1,6 @@
 import { setTenantRoleLogin } from '@tenantry/tenant-schema';
+import { defineSubscriber } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from '../context.ts';
-import { defineSubscriber } from '../subscriber.ts';
 
 /** Gives the tenant's role LOGIN back; a tenant never provisioned has no role yet (no-op). */
 export const tenantActivated = defineSubscriber('TenantActivated', async (event, { orm, log }: ProvisionerContext) => {

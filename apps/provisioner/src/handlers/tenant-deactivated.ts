@@ -1,6 +1,6 @@
 import { setTenantRoleLogin } from '@tenantry/tenant-schema';
+import { defineSubscriber } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from '../context.ts';
-import { defineSubscriber } from '../subscriber.ts';
 
 /** Schema and data stay; the tenant's role loses LOGIN and its open sessions end (SPEC §1). */
 export const tenantDeactivated = defineSubscriber('TenantDeactivated', async (event, { orm, log }: ProvisionerContext) => {

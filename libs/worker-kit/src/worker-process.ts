@@ -1,0 +1,113 @@
+import { loadConfig, type Config } from '@tenantry/config';
+import { describeError } from '@tenantry/kafka';
+import { createLogger, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
+import { createShutdown } from './shutdown.ts';
+import { openWorkerResources, type WorkerResources } from './worker-resources.ts';
+
+/** What `start` gets: the validated config, the process logger and the opened resources. */
+export interface WorkerStartContext extends WorkerResources {
+  config: Config;
+  logger: Logger;
+  /** For the consumer's onFatal: logs it and shuts the process down with exit code 1. */
+  onFatal: (error: Error) => void;
+}
+
+export interface StartedWorker {
+  /** Resolves once the consumer joined its group and fetches. */
+  ready: Promise<void>;
+  /** Finishes the in-flight message and leaves the group; runs first on shutdown. */
+  stop(): Promise<void>;
+  /** The consumer group, for the `<name> ready` line. */
+  group: string;
+  /** More fields for the `<name> ready` line. */
+  readyLog?: Record<string, unknown>;
+}
+
+export interface WorkerProcessOptions {
+  /** Logger name, Kafka client id suffix (`<KAFKA_CLIENT_ID>-<name>`) and the name in every lifecycle line. */
+  name: string;
+  /** Starts the consumer once PostgreSQL and Kafka answer. */
+  start: (context: WorkerStartContext) => StartedWorker | Promise<StartedWorker>;
+}
+
+/** The parts of `process` the lifecycle uses; tests pass their own. */
+export interface WorkerProcessRuntime {
+  env: NodeJS.ProcessEnv;
+  exit: (code: number) => void;
+  onSignal: (signal: 'SIGINT' | 'SIGTERM', listener: () => void) => void;
+  /** Where log lines go (default stdout). */
+  destination?: CreateLoggerOptions['destination'];
+  /** Bound of each shutdown step (default SHUTDOWN_STEP_TIMEOUT_MS). */
+  stepTimeoutMs?: number;
+}
+
+const nodeProcess: WorkerProcessRuntime = {
+  env: process.env,
+  exit: (code) => process.exit(code),
+  onSignal: (signal, listener) => {
+    process.on(signal, listener);
+  },
+};
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/**
+ * The whole life of a worker process: config (a bad one is a fatal line and exit 1), logger,
+ * database, topics, producer, then `start`; `<name> ready` once the consumer fetches. SIGINT/SIGTERM
+ * stop the consumer, then the producer, then the pool, and exit 0; a second signal exits 1 at once.
+ * A failed start or a consumer that stopped for good is a fatal line and exit 1.
+ */
+export async function runWorkerProcess(options: WorkerProcessOptions, runtime: WorkerProcessRuntime = nodeProcess): Promise<void> {
+  const { name } = options;
+  const { destination } = runtime;
+  let config: Config;
+  try {
+    config = loadConfig(runtime.env);
+  } catch (error) {
+    createLogger({ name, destination }).fatal({ err: error }, `${name} could not start: ${describeError(error)}`);
+    runtime.exit(1);
+    return;
+  }
+  const logger = createLogger({ name, level: config.logLevel, destination });
+  const shutdown = createShutdown({ name, logger, exit: runtime.exit, stepTimeoutMs: runtime.stepTimeoutMs });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    runtime.onSignal(signal, () => {
+      if (shutdown.started) {
+        logger.warn({ signal }, 'second signal during shutdown: exiting now');
+        runtime.exit(1);
+        return;
+      }
+      void shutdown.run(0, signal);
+    });
+  }
+
+  try {
+    const resources = await openWorkerResources(name, config, logger, shutdown);
+    const worker = await options.start({
+      ...resources,
+      config,
+      logger,
+      onFatal: (error) => {
+        logger.fatal({ err: error }, 'Kafka consumer stopped for good; exiting so a supervisor can restart the process');
+        void shutdown.run(1, 'consumer crash');
+      },
+    });
+    shutdown.add('stopping the consumer', () => worker.stop());
+    await worker.ready;
+    logger.info({ topic: config.topics.tenantEvents, group: worker.group, ...worker.readyLog }, `${name} ready`);
+  } catch (error) {
+    if (!shutdown.started) {
+      logger.fatal(
+        { err: error },
+        `${name} could not start: ${describeError(error)}. Check that PostgreSQL (DATABASE_URL=${withoutPassword(config.databaseUrl)}) ` +
+          `and Kafka (KAFKA_BROKERS=${config.kafkaBrokers.join(',')}) are running and reachable.`,
+      );
+      await shutdown.run(1, 'startup failed');
+    }
+  }
+}
