@@ -290,6 +290,19 @@ describe('query strings and cursors', () => {
     },
   );
 
+  it.each([
+    ['GET', '/v1/tenants/{id}?expand=all'],
+    ['GET', '/v1/users/me?debug=1'],
+    ['GET', '/v1/plans?x='],
+    ['GET', '/v1/tenants/{id}/members?limit=5'],
+    ['POST', '/v1/tenants?dry_run=true'],
+    ['PATCH', '/v1/tenants/{id}?force=1'],
+    ['DELETE', '/v1/tenants/{id}?hard=true'],
+  ] as const)('%s %s: an unknown query parameter → 400, nothing written', async (method, url) => {
+    const payload = method === 'POST' ? { name: 'Query Param Co' } : method === 'PATCH' ? { city: 'Linares' } : undefined;
+    await expectRefused({ method, url: url.replace('{id}', tenantId), ...(payload ? { payload } : {}) }, 400);
+  });
+
   it.each(['limit=0', 'limit=101', 'limit=-1', 'limit=abc', 'offset=-1', 'unknown=1'])('GET events?%s → 400', async (query) => {
     await expectRefused({ method: 'GET', url: `/v1/tenants/${tenantId}/events?${query}` }, 400);
   });

@@ -49,6 +49,11 @@ export default fp(
     app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) =>
       (httpPart === 'body' ? strict : coercing).compile(schema as object),
     );
+    // SPEC §3: an unknown query parameter is a 400, also on API routes that take none.
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/v1/') || route.schema?.querystring) return;
+      route.schema = { ...route.schema, querystring: { type: 'object', additionalProperties: false } };
+    });
     app.addHook('preValidation', async (request) => {
       for (const part of ['query', 'params', 'body'] as const) {
         const paths = badTextPaths(request[part]);
