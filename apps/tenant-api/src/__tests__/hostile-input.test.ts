@@ -337,7 +337,7 @@ describe('paths and headers', () => {
   });
 
   it('a garbage If-Match is a 412, not a 500', async () => {
-    for (const ifMatch of ['garbage', 'W/"abc"', '"-1"', 'W/"99999999999999999999"', '*, W/"x"'.replace('*, ', '')]) {
+    for (const ifMatch of ['garbage', 'W/"abc"', '"-1"', 'W/"99999999999999999999"', 'W/"x", ,,', '""']) {
       await expectRefused({ method: 'PATCH', url: `/v1/tenants/${tenantId}`, headers: { 'if-match': ifMatch }, payload: { city: 'Osorno' } }, 412);
     }
   });
