@@ -11,7 +11,7 @@ export async function ensureBroker(log = console.log): Promise<EnsuredKafka> {
   const [first] = configured.split(',');
   const [host, portText] = first.split(':');
   const port = Number(portText);
-  if (await portAnswers(host, port)) return { brokers: configured.split(','), startedByUs: false };
+  if (await portAnswers(host, port)) return { brokers: configured.split(','), startedByUs: false, instance: 'external' };
   if (host === '127.0.0.1' || host === 'localhost') return ensureKafka({ port, log });
   throw new Error(`KAFKA_BROKERS=${configured} does not answer, and it is not a local address this project can start a broker on.`);
 }

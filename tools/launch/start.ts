@@ -43,7 +43,7 @@ async function main() {
     await Promise.all([...running.values()].map((service) => service.stop()));
     if (broker.startedByUs) {
       console.log('[launcher] stopping the Kafka broker this launcher started…');
-      await stopKafka({ log: (line) => console.log(`[launcher] ${line}`) });
+      await stopKafka({ instance: broker.instance, log: (line) => console.log(`[launcher] ${line}`) });
     }
     console.log('[launcher] all stopped.');
     process.exit(0);

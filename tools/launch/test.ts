@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   );
   const code = await new Promise<number>((done) => jest.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0))));
   // Leave a broker the developer started; stop the one we started, unless asked to keep it.
-  if (broker.startedByUs && !process.env.KEEP_KAFKA) await stopKafka({ log: () => undefined });
+  if (broker.startedByUs && !process.env.KEEP_KAFKA) await stopKafka({ instance: broker.instance, log: () => undefined });
   console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s`);
   return code;
 }
