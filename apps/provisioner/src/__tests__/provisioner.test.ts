@@ -169,15 +169,22 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
       expect(applied.rows.map((row) => row.name)).toEqual(tenantMigrations.map((m) => m.name));
     });
 
-    it('takes LOGIN away on TenantDeactivated and gives it back on TenantActivated', async () => {
+    // is_active is false when suspended or deactivated (SPEC §2): either way the role cannot log in.
+    it.each([['TenantDeactivated'], ['TenantSuspended']] as const)('takes LOGIN away on %s and gives it back on TenantActivated', async (type) => {
       const tenant = snapshot({ status: 'active' });
       await publish(env.topics.tenantEvents, createTenantEvent('TenantCreated', { tenant }));
       await waitFor('provisioning report', () => reportsFor(env.reports, tenant.id).length === 1);
       expect(await canLogIn(tenant.id)).toBe(true);
 
-      const deactivated = { ...tenant, status: 'deactivated' as const, is_active: false, version: 2 };
-      await publish(env.topics.tenantEvents, createTenantEvent('TenantDeactivated', { tenant: deactivated, user_status: null }));
+      const inactive = { ...tenant, is_active: false, version: 2 };
+      const lockedOut =
+        type === 'TenantDeactivated'
+          ? createTenantEvent(type, { tenant: { ...inactive, status: 'deactivated' }, user_status: null })
+          : createTenantEvent(type, { tenant: { ...inactive, status: 'suspended' } });
+      await publish(env.topics.tenantEvents, lockedOut);
       await waitFor('role locked out', async () => !(await canLogIn(tenant.id)));
+      const lockLine = env.lines.find((line) => line.tenant_id === tenant.id && line.event_type === type);
+      expect(lockLine).toMatchObject({ msg: 'tenant role can no longer log in', role_exists: true, tenantversion: 2 });
 
       const activated = { ...tenant, status: 'active' as const, is_active: true, version: 3 };
       await publish(env.topics.tenantEvents, createTenantEvent('TenantActivated', { tenant: activated }));
