@@ -55,6 +55,7 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
       kafka,
       orm,
       topic: config.topics.tenantProvisioning,
+      groupId: config.groups.tenantApi,
       logger: logger.child({ component: 'provisioning-results' }),
       onOutcome: (outcome) => app.metrics.provisioningOutcomes.inc({ outcome }),
     });

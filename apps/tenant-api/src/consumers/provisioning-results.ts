@@ -4,14 +4,13 @@ import { runConsumer, type RunningConsumer } from '@tenantry/kafka';
 import { createEventDispatcher } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
 
-export const PROVISIONING_RESULTS_GROUP = 'tenant-api';
-
 export interface ProvisioningResultsOptions {
   kafka: Kafka;
   orm: ControlOrm;
   topic: string;
   logger: Logger;
-  groupId?: string;
+  /** `config.groups.tenantApi`: `<KAFKA_TOPIC_PREFIX>tenant-api`, so stacks sharing a cluster never share the group. */
+  groupId: string;
   retry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number };
   /** Told each applied outcome (for metrics). */
   onOutcome?: (outcome: 'provisioned' | 'failed') => void;
@@ -54,7 +53,7 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
   );
   return runConsumer({
     kafka: options.kafka,
-    groupId: options.groupId ?? PROVISIONING_RESULTS_GROUP,
+    groupId: options.groupId,
     topics: [options.topic],
     fromBeginning: true,
     handle: dispatch,
