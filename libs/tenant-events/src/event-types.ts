@@ -79,7 +79,10 @@ export interface TenantSchemaProvisionedData {
 
 export interface TenantSchemaProvisioningFailedData {
   error: string;
-  /** 1 for the first try of this tenant version, +1 per redelivery. */
+  /**
+   * The provisioner's in-process tries of this message when it gave up: 1 for the first, +1 per
+   * retry by its consumer runner. A redelivery or a restart counts from 1 again.
+   */
   attempt: number;
 }
 
