@@ -20,7 +20,7 @@ const SUMMARIES: Record<EventType, string> = {
   TenantUpdated: 'Tenant fields changed; `changed_fields` lists them.',
   TenantDeactivated: 'The tenant was deactivated (schema and data kept, its role loses LOGIN); `user_status` was forced on its memberships, or null.',
   TenantActivated: 'The tenant was activated again (or is pending_setup if never provisioned).',
-  TenantSuspended: 'The tenant was suspended.',
+  TenantSuspended: 'The tenant was suspended (its role loses LOGIN until TenantActivated).',
   TenantProvisioned: 'The tenant schema is ready; the tenant is active. Carries the current snapshot.',
   TenantProvisioningFailed: 'Provisioning failed; the tenant is setup_failed. `error` says why.',
   TenantProvisionRequested: 'An operator re-requested provisioning (idempotent).',
@@ -28,7 +28,7 @@ const SUMMARIES: Record<EventType, string> = {
   TenantMemberUpdated: 'A membership changed role or status; `member` is its new state.',
   TenantMemberRemoved: 'A membership was removed; `member` is its last state.',
   TenantSchemaProvisioned: 'The provisioner built or verified the tenant schema.',
-  TenantSchemaProvisioningFailed: 'The provisioner could not build the tenant schema; `attempt` counts tries of this version.',
+  TenantSchemaProvisioningFailed: 'The provisioner could not build the tenant schema; `attempt` is how many in-process tries the provisioner made before giving up (a redelivery counts from 1 again).',
 };
 
 type Json = Record<string, unknown>;
@@ -142,7 +142,7 @@ export function buildAsyncApiDocument(): Json {
         description: 'One topic per source topic and consumer group. A message whose handler kept failing (bounded retries with backoff) or that breaks the contract lands here with its original key, value and headers plus the `dlq-*` headers; the source partition goes on. Kept until an operator drains them (`tenantry dlq list|show|redrive`).',
         parameters: {
           topic: { description: 'The source topic, e.g. `tenant.events` (with its prefix).' },
-          group: { description: 'The consumer group that gave up, e.g. `dte-sync`.' },
+          group: { description: 'The consumer group that gave up, prefixed like the topics: e.g. `dte-sync`, or `qa.dte-sync` with KAFKA_TOPIC_PREFIX `qa.`.' },
         },
         messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
       },
