@@ -1,0 +1,70 @@
+// `npm run test:faults`: PostgreSQL check, ONE Kafka broker instance of the fault suite's own
+// (.data/kafka-faults-<random>/ on a free port; never the shared broker), then every
+// tools/faults/__tests__/*.fault.ts in band, then a summary of the counts each scenario printed.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensurePostgres } from '../launch/ensure-postgres.ts';
+import { REPO_ROOT } from '../launch/services.ts';
+import { ensureKafka, stopKafka } from '../kafka/kafka.ts';
+import { freePort } from '../e2e/stack.ts';
+import { FAULT_BROKER_HEAP } from './fault-broker.ts';
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  await ensurePostgres(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  const instance = `faults-${randomBytes(4).toString('hex')}`;
+  const port = await freePort();
+  const resultsDir = mkdtempSync(join(tmpdir(), 'tenantry-faults-'));
+  const resultsFile = join(resultsDir, 'results.jsonl');
+  const cleanUp = async () => {
+    await stopKafka({ instance, purge: true, log: () => undefined });
+    rmSync(resultsDir, { recursive: true, force: true });
+  };
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true; // jest gets the signal too; clean up once it exits
+    });
+  }
+  try {
+    const broker = await ensureKafka({ instance, port, controllerPort: await freePort(), heapOpts: FAULT_BROKER_HEAP, timeoutMs: 180_000 });
+    const jest = spawn(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings',
+        resolve(REPO_ROOT, 'node_modules/jest/bin/jest.js'),
+        '-c',
+        resolve(REPO_ROOT, 'tools/faults/jest.faults.config.js'),
+        '--runInBand',
+        ...process.argv.slice(2),
+      ],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, FAULTS_KAFKA_INSTANCE: instance, FAULTS_KAFKA_PORT: String(port), FAULTS_RESULTS_FILE: resultsFile, KAFKA_BROKERS: broker.brokers.join(',') },
+      },
+    );
+    const code = await new Promise<number>((done) => jest.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0))));
+    if (existsSync(resultsFile)) {
+      const rows = readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      console.log('\nFault suite counts:');
+      console.table(rows);
+    }
+    console.log(`npm run test:faults finished in ${Math.round((Date.now() - started) / 1000)} s${interrupted ? ' (interrupted)' : ''}`);
+    return code;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`npm run test:faults could not start: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

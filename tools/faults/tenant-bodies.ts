@@ -1,0 +1,35 @@
+/** Request bodies for fault bursts: every tenant has its own valid RUT and all DTE fields set. */
+
+function rutCheckDigit(body: string): string {
+  let sum = 0;
+  let factor = 2;
+  for (let i = body.length - 1; i >= 0; i--) {
+    sum += Number(body[i]) * factor;
+    factor = factor === 7 ? 2 : factor + 1;
+  }
+  const digit = 11 - (sum % 11);
+  return digit === 11 ? '0' : digit === 10 ? 'K' : String(digit);
+}
+
+/** A valid, unique RUT for tenant number `i` of a run (the database is fresh per scenario). */
+export function rutFor(i: number): string {
+  const body = String(10_000_000 + i);
+  return `${body}-${rutCheckDigit(body)}`;
+}
+
+export function createBody(label: string, i: number) {
+  return {
+    name: `${label} ${i}`,
+    rut: rutFor(i),
+    address: `Av. Providencia ${100 + i}`,
+    commune: 'Providencia',
+    city: 'Santiago',
+    giro: 'Servicios informáticos',
+    economic_activities: [{ code: '620100', name: 'Programación informática', category: '1ra', taxable: true }],
+  };
+}
+
+/** The k-th update of a tenant: changes DTE fields, so dte-sync must apply it. */
+export function updateBody(i: number, k: number) {
+  return { address: `Calle Actualizada ${i}-${k}`, giro: `Giro revisado ${k}` };
+}
