@@ -27,8 +27,9 @@ export async function createFleetOrm({
   const orm = await MikroORM.init({
     ...tenantSchemaOrmOptions({ databaseUrl, poolMax: connections }),
     driverOptions: { maxUses: schemasPerConnection, application_name: applicationName },
-    // The fleet works on an existing database; never create one on connect.
-    ensureDatabase: false,
+    // ensureDatabase stays on (the database exists: the fleet status was just read from it). Its
+    // check on connect also primes the cache the migrator consults on every init; without it each
+    // migrator would query outside its transaction and need a second pooled connection per schema.
   });
   // The migrator asks "does <schema>.mikro_orm_migrations exist?" once per schema through
   // information_schema.tables, a view that scans pg_class: with 10k schemas that is most of a

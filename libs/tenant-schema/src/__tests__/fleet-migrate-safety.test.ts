@@ -30,7 +30,9 @@ describe('migrate up safety: canary, Ctrl-C, lock_timeout', () => {
     try {
       await other.query(`select pg_advisory_lock(hashtextextended('tenantry:fleet-migrate', 0))`);
       const { rows } = await other.query<{ pid: number }>('select pg_backend_pid() as pid');
+      // Refused after the grace period a just-killed run's session gets to end.
       await expect(run()).rejects.toMatchObject({ code: 'TNT_ERR_FLEET_MIGRATION_RUNNING', message: expect.stringContaining(`backend pid ${rows[0].pid}`) });
+      await other.query(`select pg_advisory_unlock(hashtextextended('tenantry:fleet-migrate', 0))`);
     } finally {
       await other.end();
     }
