@@ -121,7 +121,7 @@ export function register(program: Command) {
         );
         if (schemaMissing && options.wait && sent > 0 && !rebuilt) {
           throw new CliError(
-            `Schema ${schemaName} still missing after ${options.waitTimeout} s: is the provisioner running? Check \`tenantry dlq list --group provisioner\`, then run this again.`,
+            `Schema ${schemaName} still missing after ${options.waitTimeout} s: is the provisioner running? Check \`tenantry dlq list --group <prefix>provisioner\`, then run this again.`,
             EXIT.failed,
           );
         }
