@@ -9,7 +9,7 @@ export interface Progress {
 export function startProgress(total: number, label: string, enabled: boolean): Progress {
   if (!enabled || !process.stderr.isTTY || total === 0) return { increment: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_value}s`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta}s`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
