@@ -4,12 +4,12 @@ import { jestProject } from '../jest.preset.js';
 
 const base = jestProject(dirname(fileURLToPath(import.meta.url)), 'tools');
 
-// tools/{kafka,launch,e2e,lint,cli,asyncapi} are scripts, not the library under src/: their tests sit beside them.
+// tools/{kafka,launch,e2e,lint,cli,asyncapi,bench} are scripts, not the library under src/: their tests sit beside them.
 export default {
   ...base,
   testMatch: [
     ...base.testMatch,
-    '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi}/**/*.spec.ts',
-    '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi}/**/__tests__/**/*.test.ts',
+    '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi,bench}/**/*.spec.ts',
+    '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi,bench}/**/__tests__/**/*.test.ts',
   ],
 };
