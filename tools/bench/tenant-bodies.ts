@@ -1,0 +1,35 @@
+/** Valid, distinct `POST /v1/tenants` bodies for the benchmarks. */
+
+/** Chilean RUT check digit (modulo 11, weights 2..7 from the right). */
+export function rutCheckDigit(body: string): string {
+  let sum = 0;
+  let weight = 2;
+  for (let i = body.length - 1; i >= 0; i--) {
+    sum += Number(body[i]) * weight;
+    weight = weight === 7 ? 2 : weight + 1;
+  }
+  const digit = 11 - (sum % 11);
+  return digit === 11 ? '0' : digit === 10 ? 'K' : String(digit);
+}
+
+/**
+ * A body generator whose RUTs never repeat within a run and are unlikely to collide across runs
+ * (each run starts at a random 8-digit base; RUTs are unique per database anyway).
+ */
+export function tenantBodies(label: string) {
+  let next = 10_000_000 + Math.floor(Math.random() * 80_000_000);
+  let count = 0;
+  return () => {
+    const body = String(next++);
+    count++;
+    return {
+      name: `Bench ${label} ${count} SpA`,
+      rut: `${body}-${rutCheckDigit(body)}`,
+      address: `Av. Providencia ${count}`,
+      commune: 'Providencia',
+      city: 'Santiago',
+      giro: 'Venta al por menor',
+      economic_activities: [{ code: '479100', name: 'Venta por internet', category: '1ra', taxable: true }],
+    };
+  };
+}
