@@ -1,0 +1,178 @@
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { schemaNameFor } from '@tenantry/tenant-schema';
+import { createTestDatabase } from '@tenantry/testing';
+import { startBenchStack, type BenchStack } from '../bench-stack.ts';
+import type { BenchContext } from '../context.ts';
+import { inLanes, sleep } from '../context.ts';
+import { dropBenchDatabase } from '../databases.ts';
+import { nowMs, watchEvents, type EventWatch } from '../event-watch.ts';
+import { applyFloorSchema } from '../floor-schema.ts';
+import { memoryWindows } from '../memory-record.ts';
+import { readProcMemory } from '../proc.ts';
+import { emptyResult, type BenchResult } from '../report.ts';
+import { cpuTable, standardGroups, startCpuSampler, startMemorySampler, type CpuSplit } from '../samplers.ts';
+import { checkTarget, perSecond, round, summarize } from '../stats.ts';
+import { tenantBodies } from '../tenant-bodies.ts';
+
+/** Schemas per second with `sessions` connections each building schemas one after another (the floor method). */
+async function floorRate(url: string, sessions: number, total: number): Promise<{ rate: number; ms: number }> {
+  const clients = await Promise.all(
+    Array.from({ length: sessions }, async () => {
+      const client = new pg.Client({ connectionString: url, application_name: 'tenantry-bench-floor' });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    const started = nowMs();
+    let next = 0;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (next < total) {
+          next++;
+          await applyFloorSchema(client, schemaNameFor(uuidv7()));
+        }
+      }),
+    );
+    const ms = nowMs() - started;
+    return { rate: perSecond(total, ms), ms };
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  }
+}
+
+interface BurstRun {
+  run: number;
+  creates: number;
+  postsDoneMs: number;
+  allActiveMs: number;
+  rate: number;
+  floorRate: number;
+  post: ReturnType<typeof summarize>;
+  provisioningBusyMs: number;
+  schemaTx: ReturnType<typeof summarize>;
+  cpu: CpuSplit;
+}
+
+async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch, run: number, creates: number, clients: number, floor: number): Promise<BurstRun> {
+  const nextBody = tenantBodies(`burst${run}`);
+  const bodies = Array.from({ length: creates }, () => nextBody());
+  const token = await stack.token();
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const ids = new Set<string>();
+  const memory = startMemorySampler(() => Object.entries(stack.pids()).filter(([, pid]) => pid).map(([label, pid]) => ({ label, pid: pid! })));
+  const cpuSampler = startCpuSampler(standardGroups(stack.pids));
+  const started = nowMs();
+  const postLatency: number[] = [];
+  await inLanes(bodies, clients, async (body) => {
+    const t0 = nowMs();
+    const response = await fetch(`${stack.baseUrl}/v1/tenants`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const created = (await response.json()) as { id: string };
+    postLatency.push(nowMs() - t0);
+    if (response.status !== 201) throw new Error(`POST /v1/tenants answered ${response.status}: ${JSON.stringify(created)}`);
+    ids.add(created.id);
+  });
+  const postsDone = nowMs();
+  // "All active" as the API sees it: a status=active count taken through the API every 100 ms.
+  const deadline = started + 30 * 60_000;
+  let allActive: number | undefined;
+  let lastLog = 0;
+  while (allActive === undefined) {
+    const { rows } = await stack.pool.query<{ active: string; failed: string }>(
+      `select count(*) filter (where status = 'active') as active, count(*) filter (where status = 'setup_failed') as failed from control.tenants where id = any($1::uuid[])`,
+      [[...ids]],
+    );
+    const active = Number(rows[0].active);
+    if (Number(rows[0].failed) > 0) throw new Error(`${rows[0].failed} burst tenants ended setup_failed\n${stack.tail()}`);
+    if (active === creates) {
+      // Confirm through the API what the database says.
+      const seen = await stack.request('GET', `/v1/tenants/count?status=active`);
+      if (seen.status === 200 && Number(seen.body.count) >= creates) allActive = nowMs();
+    } else if (nowMs() > deadline) throw new Error(`only ${active}/${creates} burst tenants active after 30 min\n${stack.tail()}`);
+    if (allActive === undefined) {
+      if (nowMs() - lastLog > 30_000) {
+        lastLog = nowMs();
+        ctx.log(`burst run ${run}: ${active}/${creates} active after ${Math.round((nowMs() - started) / 1000)} s`);
+      }
+      await sleep(100);
+    }
+  }
+  const cpu = cpuSampler.stop();
+  const peaks = memory.stop();
+  await sleep(5000);
+  const settledMiB = Object.fromEntries(Object.entries(stack.pids()).map(([label, pid]) => [label, pid ? (readProcMemory(pid)?.rssMiB ?? 0) : 0]));
+  memoryWindows.push({ window: `burst run ${run}`, processes: peaks, settledMiB });
+  const reports = watch.seen.filter((e) => e.type === 'TenantSchemaProvisioned' && ids.has(e.subject));
+  const durations = reports.map((e) => Number(e.data.duration_ms));
+  const allActiveMs = allActive - started;
+  return {
+    run,
+    creates,
+    postsDoneMs: Math.round(postsDone - started),
+    allActiveMs: Math.round(allActiveMs),
+    rate: perSecond(creates, allActiveMs),
+    floorRate: floor,
+    post: summarize(postLatency),
+    provisioningBusyMs: durations.reduce((sum, d) => sum + d, 0),
+    schemaTx: summarize(durations.length > 0 ? durations : [0]),
+    cpu,
+  };
+}
+
+/**
+ * 1,000 creates from 50 concurrent clients, then the time until all are active; run twice on the
+ * same service processes (the memory benchmark compares the two). Floor: schemas per second with
+ * two sessions of the raw-SQL method, measured right before each run.
+ */
+export async function runBurst(ctx: BenchContext): Promise<BenchResult> {
+  const result = emptyResult('burst', 'Burst');
+  const creates = ctx.args.quick ? 100 : 1000;
+  const clients = 50;
+  const floorTotal = ctx.args.quick ? 20 : 100;
+  result.inputs = { creates, 'concurrent clients': clients, runs: 2, 'floor schemas (2 sessions)': floorTotal };
+  result.method = [
+    `${creates} POST /v1/tenants from ${clients} concurrent clients (each sends its next request when the previous answered); the clock runs from the first request until the API counts all ${creates} as active (GET /v1/tenants/count?status=active, checked every 100 ms once the control table says so).`,
+    'Run twice back to back on the same service processes; the memory section compares the two.',
+    `Floor: ${floorTotal} schemas built by 2 sessions of the raw-SQL method (one transaction per schema) in a separate database, right before each run; rate = schemas per second.`,
+  ];
+  const stack = await startBenchStack('burst', ctx.brokers);
+  const unregister = ctx.onCleanup(() => stack.stop());
+  const floorDb = await createTestDatabase('tenantry_bench_burstfloor');
+  const unregisterFloor = ctx.onCleanup(() => dropBenchDatabase(floorDb.name));
+  const watch = await watchEvents(stack.brokers, [stack.topics.provisioning], `bench-watch-${Date.now()}`);
+  const runs: BurstRun[] = [];
+  try {
+    for (const run of [1, 2]) {
+      const floor = await floorRate(floorDb.url, 2, floorTotal);
+      ctx.log(`burst run ${run}: floor ${floor.rate} schemas/s`);
+      const measured = await burstOnce(ctx, stack, watch, run, creates, clients, floor.rate);
+      ctx.log(`burst run ${run}: ${creates} active in ${(measured.allActiveMs / 1000).toFixed(1)} s (${measured.rate}/s)`);
+      runs.push(measured);
+    }
+  } finally {
+    await watch.stop();
+    unregisterFloor();
+    await dropBenchDatabase(floorDb.name).catch(() => undefined);
+    unregister();
+    await stack.stop();
+  }
+  result.tables.push({
+    title: 'Runs',
+    columns: ['run', 'all POSTs answered (s)', 'all active (s)', 'tenants/s', 'floor schemas/s (2 sessions)', '% of the floor rate', 'POST p50 ms', 'POST p99 ms'],
+    rows: runs.map((r) => [r.run, round(r.postsDoneMs / 1000, 1), round(r.allActiveMs / 1000, 1), r.rate, r.floorRate, round((r.rate / r.floorRate) * 100, 0), r.post.p50, r.post.p99]),
+  });
+  const first = runs[0];
+  result.targets.push(checkTarget('tenants/s as % of the floor rate (run 1)', round((first.rate / first.floorRate) * 100, 0), '>=', 70, '%'));
+  for (const r of runs) {
+    result.tables.push({ title: `CPU during run ${r.run} (${r.cpu.wallSeconds} s wall, ${r.cpu.capacitySeconds} CPU-s available, ${r.cpu.machineBusySeconds} busy)`, ...cpuTable(r.cpu) });
+  }
+  const busyShare = round((first.provisioningBusyMs / first.allActiveMs) * 100, 0);
+  result.profile.push(
+    `Run 1: the provisioner's schema transactions add up to ${round(first.provisioningBusyMs / 1000, 1)} s of the ${round(first.allActiveMs / 1000, 1)} s wall time (${busyShare} %): ` +
+      `it provisions one tenant at a time (one consumer, partitions handled one after another), median ${first.schemaTx.p50} ms per schema, p99 ${first.schemaTx.p99} ms, ` +
+      `while the floor runs two sessions at once. The API took all ${first.creates} requests in ${round(first.postsDoneMs / 1000, 1)} s, so intake is not the limit.`,
+  );
+  result.data = { runs };
+  return result;
+}

@@ -1,0 +1,42 @@
+import { memoryWindows } from '../memory-record.ts';
+import { emptyResult, type BenchResult } from '../report.ts';
+import { checkTarget, round } from '../stats.ts';
+
+/** Growth tolerated between two identical runs before it counts as growth: GC timing alone moves RSS this much. */
+export const GROWTH_TOLERANCE_PERCENT = 10;
+
+/** The memory section, from the peaks the burst and fleet benchmarks recorded while they ran. */
+export function memoryResult(): BenchResult {
+  const result = emptyResult('memory', 'Memory');
+  result.method = [
+    'RSS of each process from /proc/<pid>/status every 100 ms while the window lasts (peak VmRSS and peak RssAnon), VmHWM as last seen (the whole life of the process), and RSS 5 s after the window (settled).',
+    'Burst: the three services, which keep running from run 1 into run 2 (same processes). Fleet migration: the `tenantry migrate up` process (the services take no part in it; PostgreSQL backends are in the fleet section).',
+    `"No growth": the peak RSS of run 2 within ${GROWTH_TOLERANCE_PERCENT} % of run 1 for each service (garbage-collector timing alone moves RSS by a few %).`,
+  ];
+  const rows: (string | number | null)[][] = [];
+  for (const window of memoryWindows) {
+    for (const p of window.processes) {
+      rows.push([window.window, p.label, p.peakRssMiB, p.peakAnonMiB, p.hwmMiB, window.settledMiB?.[p.label] ?? null]);
+    }
+  }
+  result.tables.push({ title: 'Peaks (MiB)', columns: ['window', 'process', 'peak RSS', 'peak private (RssAnon)', 'VmHWM (lifetime)', 'RSS 5 s later'], rows });
+  const run1 = memoryWindows.find((w) => w.window === 'burst run 1');
+  const run2 = memoryWindows.find((w) => w.window === 'burst run 2');
+  if (run1 && run2) {
+    const growthRows: (string | number | null)[][] = [];
+    for (const p1 of run1.processes) {
+      const p2 = run2.processes.find((p) => p.label === p1.label);
+      if (!p2) continue;
+      const growth = round(((p2.peakRssMiB - p1.peakRssMiB) / p1.peakRssMiB) * 100, 1);
+      const settled1 = run1.settledMiB?.[p1.label];
+      const settled2 = run2.settledMiB?.[p1.label];
+      growthRows.push([p1.label, p1.peakRssMiB, p2.peakRssMiB, growth, settled1 ?? null, settled2 ?? null]);
+      result.targets.push(checkTarget(`${p1.label}: peak RSS growth, burst run 2 vs run 1`, growth, '<=', GROWTH_TOLERANCE_PERCENT, '%'));
+    }
+    result.tables.push({ title: 'Growth across the two bursts (MiB)', columns: ['service', 'run 1 peak RSS', 'run 2 peak RSS', 'growth %', 'run 1 settled', 'run 2 settled'], rows: growthRows });
+  } else {
+    result.notes.push('The burst did not run (or failed), so there is no run-to-run comparison.');
+  }
+  result.data = { windows: memoryWindows };
+  return result;
+}
