@@ -53,8 +53,11 @@ export async function outboxStatus(client: SqlClient, controlSchema: string): Pr
        from ${quoteIdentifier(controlSchema)}.tenant_events where published_at is null`,
   );
   const holder = await client.query<{ pid: number }>(
-    `select pid from pg_locks where locktype = 'advisory' and granted
-        and objid = (hashtext($1)::bigint & x'ffffffff'::bigint)::oid limit 1`,
+    // Advisory locks are per database: only a holder in this database is our relay.
+    `select pid from pg_locks where locktype = 'advisory' and granted and objsubid = 1
+        and database = (select oid from pg_database where datname = current_database())
+        and classid::bigint = ((hashtext($1)::bigint >> 32) & 4294967295)
+        and objid::bigint = (hashtext($1)::bigint & 4294967295) limit 1`,
     [`${OUTBOX_RELAY_LOCK}:${controlSchema}`],
   );
   return {
