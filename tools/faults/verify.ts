@@ -84,9 +84,14 @@ export async function verifyTenants(stack: Stack, options: VerifyOptions): Promi
   const records = await readWholeTopic(options.kafka, topic);
   const wireByTenant = new Map<string, Array<{ id: string; version: number }>>();
   for (const record of records) {
-    const event = JSON.parse(record.value ?? 'null');
+    let event: { id?: string; tenantversion?: number } | null = null;
+    try {
+      event = JSON.parse(record.value ?? 'null');
+    } catch {
+      continue; // not an event of ours (a poison message injected by a scenario)
+    }
     if (!record.key || !event?.id) continue;
-    wireByTenant.set(record.key, [...(wireByTenant.get(record.key) ?? []), { id: event.id, version: event.tenantversion }]);
+    wireByTenant.set(record.key, [...(wireByTenant.get(record.key) ?? []), { id: event.id, version: Number(event.tenantversion) }]);
   }
 
   for (const tenant of tenants) {
