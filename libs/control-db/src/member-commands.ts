@@ -5,6 +5,7 @@ import type { TenantMember } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
 import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { MEMBER_COLUMNS, toMember } from './member-row.ts';
 import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from './errors.ts';
 
 export class MemberNotFoundError extends ControlError {
@@ -16,21 +17,8 @@ export class MemberNotFoundError extends ControlError {
 export type MemberRole = TenantMember['role'];
 export type MembershipStatus = TenantMember['status'];
 
-const MEMBER_SQL = `select m.user_id::text as user_id, u.email, u.first_name, u.last_name, m.role, m.status, m.joined_at, m.last_login_at
+const MEMBER_SQL = `select ${MEMBER_COLUMNS}
   from memberships m join users u on u.id = m.user_id where m.tenant_id = ? and m.user_id = ?`;
-
-function toMember(row: Record<string, unknown>): TenantMember {
-  return {
-    user_id: row.user_id as string,
-    email: row.email as string,
-    first_name: (row.first_name as string) ?? null,
-    last_name: (row.last_name as string) ?? null,
-    role: row.role as MemberRole,
-    status: row.status as MembershipStatus,
-    joined_at: new Date(row.joined_at as string).toISOString(),
-    last_login_at: row.last_login_at ? new Date(row.last_login_at as string).toISOString() : null,
-  };
-}
 
 async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });

@@ -1,18 +1,10 @@
-import type { TenantSnapshot } from '@tenantry/tenant-events';
+import type { TenantMember, TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Plan, Tenant, type TenantRow } from './entities/index.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
+import { MEMBER_COLUMNS, toMember } from './member-row.ts';
 
-export interface Member {
-  user_id: string;
-  email: string;
-  first_name: string | null;
-  last_name: string | null;
-  role: string;
-  status: string;
-  joined_at: string;
-  last_login_at: string | null;
-}
+export type Member = TenantMember;
 
 export interface TenantListFilter {
   /** Restrict to tenants this user belongs to (non-superusers); adds `user_role`. */
@@ -48,21 +40,12 @@ export async function getTenant(orm: ControlOrm, id: string): Promise<TenantSnap
 
 export async function listMembers(orm: ControlOrm, tenantId: string): Promise<Member[]> {
   const rows = await orm.em.fork().execute<Record<string, unknown>[]>(
-    `select m.user_id, u.email, u.first_name, u.last_name, m.role, m.status, m.joined_at, m.last_login_at
+    `select ${MEMBER_COLUMNS}
        from memberships m join users u on u.id = m.user_id
       where m.tenant_id = ? order by m.joined_at, u.email`,
     [tenantId],
   );
-  return rows.map((r) => ({
-    user_id: r.user_id as string,
-    email: r.email as string,
-    first_name: (r.first_name as string) ?? null,
-    last_name: (r.last_name as string) ?? null,
-    role: r.role as string,
-    status: r.status as string,
-    joined_at: new Date(r.joined_at as string).toISOString(),
-    last_login_at: r.last_login_at ? new Date(r.last_login_at as string).toISOString() : null,
-  }));
+  return rows.map(toMember);
 }
 
 /** The caller's role in a tenant, or null when not an active-or-passive member. Banned members have none. */
