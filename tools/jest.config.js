@@ -11,5 +11,7 @@ export default {
     ...base.testMatch,
     '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi,bench}/**/*.spec.ts',
     '<rootDir>/{kafka,launch,e2e,lint,cli,asyncapi,bench}/**/__tests__/**/*.test.ts',
+    // The fault scenarios (*.fault.ts) run only in `npm run test:faults`; their helpers' specs run here.
+    '<rootDir>/faults/*.spec.ts',
   ],
 };
