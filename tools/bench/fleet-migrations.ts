@@ -18,9 +18,3 @@ export const BENCH_MIGRATION = 'Migration20991231235900_bench_user_locale';
 
 /** Loaded by `tenantry migrate status|up --migrations-module tools/bench/fleet-migrations.ts`. */
 export const tenantMigrations: readonly TenantMigration[] = [...shipped, { name: BENCH_MIGRATION, class: Migration20991231235900_bench_user_locale }];
-
-/** The floor's DDL: the same shape (a column and an index on `users`) under other names, so it does not collide with the migration. */
-export function floorDdl(schemaName: string): string {
-  const schema = `"${schemaName}"`;
-  return `begin;\nalter table ${schema}.users add column floor_locale varchar(16) null;\ncreate index users_floor_locale_index on ${schema}.users (floor_locale);\ncommit;\n`;
-}

@@ -23,6 +23,8 @@ export interface BenchResult {
   targets: TargetCheck[];
   /** Where the time goes, when a quick profile says. */
   profile: string[];
+  /** What would close a missed target, from what this run measured. */
+  closeGap: string[];
   notes: string[];
   /** Everything else worth keeping, for the JSON report only. */
   data: Record<string, unknown>;
@@ -58,7 +60,7 @@ export interface BenchReport {
 }
 
 export function emptyResult(name: string, title: string): BenchResult {
-  return { name, title, status: 'ok', durationMs: 0, inputs: {}, method: [], tables: [], targets: [], profile: [], notes: [], data: {} };
+  return { name, title, status: 'ok', durationMs: 0, inputs: {}, method: [], tables: [], targets: [], profile: [], closeGap: [], notes: [], data: {} };
 }
 
 function cell(value: Cell): string {
@@ -172,6 +174,15 @@ export function renderMarkdown(report: BenchReport): string {
     if (result.notes.length > 0) {
       for (const line of result.notes) out.push(`> ${line}`, '>');
       out.pop();
+      out.push('');
+    }
+  }
+  const gaps = report.results.filter((r) => (r.closeGap ?? []).length > 0);
+  if (gaps.length > 0) {
+    out.push('## What would close the gaps', '');
+    for (const result of gaps) {
+      out.push(`**${result.title}**`, '');
+      for (const line of result.closeGap) out.push(`- ${line}`);
       out.push('');
     }
   }

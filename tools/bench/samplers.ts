@@ -169,7 +169,7 @@ export function standardGroups(processes: () => Record<string, number | undefine
     for (const [label, pid] of Object.entries(processes())) if (pid) groups[label] = [pid];
     groups['bench harness (load generator)'] = [process.pid];
     groups['PostgreSQL (all backends, incl. other users)'] = pidsNamed('postgres');
-    groups['Kafka broker (JVM)'] = kafkaPids;
+    groups['Kafka broker (JVM; a shared broker also carries other users\' traffic)'] = kafkaPids;
     return groups;
   };
 }

@@ -49,13 +49,15 @@ interface BurstRun {
   allActiveMs: number;
   rate: number;
   floorRate: number;
+  floorBefore: number;
+  floorAfter: number;
   post: ReturnType<typeof summarize>;
   provisioningBusyMs: number;
   schemaTx: ReturnType<typeof summarize>;
   cpu: CpuSplit;
 }
 
-async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch, run: number, creates: number, clients: number, floor: number): Promise<BurstRun> {
+async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch, run: number, creates: number, clients: number): Promise<BurstRun> {
   const nextBody = tenantBodies(`burst${run}`);
   const bodies = Array.from({ length: creates }, () => nextBody());
   const token = await stack.token();
@@ -100,8 +102,15 @@ async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch
   }
   const cpu = cpuSampler.stop();
   const peaks = memory.stop();
-  await sleep(5000);
-  const settledMiB = Object.fromEntries(Object.entries(stack.pids()).map(([label, pid]) => [label, pid ? (readProcMemory(pid)?.rssMiB ?? 0) : 0]));
+  // Settled: the lowest RSS over 10 s of idling after the run (what the process keeps, not what a GC cycle happened to leave).
+  const settledMiB: Record<string, number> = {};
+  for (let i = 0; i < 40; i++) {
+    for (const [label, pid] of Object.entries(stack.pids())) {
+      const rss = pid ? readProcMemory(pid)?.rssMiB : undefined;
+      if (rss !== undefined) settledMiB[label] = Math.min(settledMiB[label] ?? Infinity, rss);
+    }
+    await sleep(250);
+  }
   memoryWindows.push({ window: `burst run ${run}`, processes: peaks, settledMiB });
   const reports = watch.seen.filter((e) => e.type === 'TenantSchemaProvisioned' && ids.has(e.subject));
   const durations = reports.map((e) => Number(e.data.duration_ms));
@@ -112,7 +121,9 @@ async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch
     postsDoneMs: Math.round(postsDone - started),
     allActiveMs: Math.round(allActiveMs),
     rate: perSecond(creates, allActiveMs),
-    floorRate: floor,
+    floorRate: 0,
+    floorBefore: 0,
+    floorAfter: 0,
     post: summarize(postLatency),
     provisioningBusyMs: durations.reduce((sum, d) => sum + d, 0),
     schemaTx: summarize(durations.length > 0 ? durations : [0]),
@@ -134,7 +145,7 @@ export async function runBurst(ctx: BenchContext): Promise<BenchResult> {
   result.method = [
     `${creates} POST /v1/tenants from ${clients} concurrent clients (each sends its next request when the previous answered); the clock runs from the first request until the API counts all ${creates} as active (GET /v1/tenants/count?status=active, checked every 100 ms once the control table says so).`,
     'Run twice back to back on the same service processes; the memory section compares the two.',
-    `Floor: ${floorTotal} schemas built by 2 sessions of the raw-SQL method (one transaction per schema) in a separate database, right before each run; rate = schemas per second.`,
+    `Floor: ${floorTotal} schemas built by 2 sessions of the raw-SQL method (one transaction per schema) in a separate database, right before and right after each run; the run is compared with the mean of the two rates (the load of a shared machine drifts).`,
   ];
   const stack = await startBenchStack('burst', ctx.brokers);
   const unregister = ctx.onCleanup(() => stack.stop());
@@ -144,10 +155,15 @@ export async function runBurst(ctx: BenchContext): Promise<BenchResult> {
   const runs: BurstRun[] = [];
   try {
     for (const run of [1, 2]) {
-      const floor = await floorRate(floorDb.url, 2, floorTotal);
-      ctx.log(`burst run ${run}: floor ${floor.rate} schemas/s`);
-      const measured = await burstOnce(ctx, stack, watch, run, creates, clients, floor.rate);
-      ctx.log(`burst run ${run}: ${creates} active in ${(measured.allActiveMs / 1000).toFixed(1)} s (${measured.rate}/s)`);
+      // The machine is shared and its load drifts: the floor is taken right before and right after
+      // each run, and the run is compared with their mean.
+      const before = await floorRate(floorDb.url, 2, floorTotal);
+      const measured = await burstOnce(ctx, stack, watch, run, creates, clients);
+      const after = await floorRate(floorDb.url, 2, floorTotal);
+      measured.floorBefore = before.rate;
+      measured.floorAfter = after.rate;
+      measured.floorRate = round((before.rate + after.rate) / 2, 2);
+      ctx.log(`burst run ${run}: ${creates} active in ${(measured.allActiveMs / 1000).toFixed(1)} s (${measured.rate}/s); floor ${before.rate} before, ${after.rate} after`);
       runs.push(measured);
     }
   } finally {
@@ -159,8 +175,8 @@ export async function runBurst(ctx: BenchContext): Promise<BenchResult> {
   }
   result.tables.push({
     title: 'Runs',
-    columns: ['run', 'all POSTs answered (s)', 'all active (s)', 'tenants/s', 'floor schemas/s (2 sessions)', '% of the floor rate', 'POST p50 ms', 'POST p99 ms'],
-    rows: runs.map((r) => [r.run, round(r.postsDoneMs / 1000, 1), round(r.allActiveMs / 1000, 1), r.rate, r.floorRate, round((r.rate / r.floorRate) * 100, 0), r.post.p50, r.post.p99]),
+    columns: ['run', 'all POSTs answered (s)', 'all active (s)', 'tenants/s', 'floor schemas/s before / after', 'floor mean', '% of the floor rate', 'POST p50 ms', 'POST p99 ms'],
+    rows: runs.map((r) => [r.run, round(r.postsDoneMs / 1000, 1), round(r.allActiveMs / 1000, 1), r.rate, `${r.floorBefore} / ${r.floorAfter}`, r.floorRate, round((r.rate / r.floorRate) * 100, 0), r.post.p50, r.post.p99]),
   });
   const first = runs[0];
   result.targets.push(checkTarget('tenants/s as % of the floor rate (run 1)', round((first.rate / first.floorRate) * 100, 0), '>=', 70, '%'));
@@ -173,6 +189,12 @@ export async function runBurst(ctx: BenchContext): Promise<BenchResult> {
       `it provisions one tenant at a time (one consumer, partitions handled one after another), median ${first.schemaTx.p50} ms per schema, p99 ${first.schemaTx.p99} ms, ` +
       `while the floor runs two sessions at once. The API took all ${first.creates} requests in ${round(first.postsDoneMs / 1000, 1)} s, so intake is not the limit.`,
   );
+  if (result.targets.some((t) => !t.met)) {
+    result.closeGap.push(
+      `The provisioner is the bottleneck: it runs one schema transaction at a time (${busyShare} % of the run in them), while the floor uses two sessions. ` +
+        'Handling two or more partitions at once in the provisioner (runConsumer\'s partitionsConsumedConcurrently; a tenant\'s events share a partition, so per-tenant order is kept) or running a second provisioner process (6 partitions allow up to 6) would let it use both CPUs; with the per-schema cost of the POST → active benchmark (library vs floor) trimmed as well, 70 % of the 2-session floor is within reach.',
+    );
+  }
   result.data = { runs };
   return result;
 }

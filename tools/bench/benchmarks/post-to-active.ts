@@ -163,6 +163,28 @@ export async function runPostToActive(ctx: BenchContext): Promise<BenchResult> {
       `the floor builds the same tables in ${floorSummary.p50} ms, so the ORM migrator + role + grants + seed rows cost ${round(librarySummary.p50 - floorSummary.p50, 1)} ms more per schema (library median ${librarySummary.p50} ms).`,
     `Everything outside the schema transaction (HTTP, outbox relay, two Kafka hops, the status update): about ${round(medianTotal - schemaTx, 1)} ms at the median.`,
   );
+  const outside = round(medianTotal - schemaTx, 1);
+  if (result.targets.some((t) => !t.met)) {
+    if (floorSummary.p50 > 100 * 0.8) {
+      result.closeGap.push(
+        `The absolute targets cannot be met by building the schema on the request path on this machine: even the floor (raw SQL, one round trip) needs ${floorSummary.p50} ms at the median for the ~60 relations of a tenant schema. ` +
+          'What would: a small pool of spare schemas built ahead of time with the same migrations, which the provisioner claims with `ALTER SCHEMA … RENAME TO tenant_<hex>` (a catalog update) before creating the role and seeding, refilling the pool in the background; the tenant then waits for milliseconds of catalog work instead of the whole DDL.',
+      );
+    }
+    if (librarySummary.p50 - floorSummary.p50 > 10) {
+      result.closeGap.push(
+        `provisionTenantSchema costs ${round(librarySummary.p50 - floorSummary.p50, 1)} ms more than the floor at the median (MikroORM migrator set-up and tracking-table checks, one statement per round trip, role and grants, seed rows through the ORM): sending the migration SQL and the seed as one multi-statement round trip inside the same transaction would remove most of it.`,
+      );
+    }
+    if (schemaTx - librarySummary.p50 > 20) {
+      result.closeGap.push(
+        `Inside the provisioner the same call takes ${schemaTx} ms at the median against ${librarySummary.p50} ms when the harness calls it directly, interleaved on the same machine: the provisioner process competes for the 2 CPUs with tenant-api, dte-sync, the broker and PostgreSQL while it works.`,
+      );
+    }
+    result.closeGap.push(
+      `Outside the schema transaction the pipeline adds ${outside} ms at the median (API write, relay, two Kafka hops, the status update and its outbox event); the ×3 floor ratio leaves ${round(floorSummary.p50 * 3 - schemaTx, 1)} ms for it at this floor.`,
+    );
+  }
   result.data = { total, toEvent, floor: floorSummary, library: librarySummary, samples, cpu };
   return result;
 }
