@@ -42,8 +42,11 @@ export async function ensureTopics(kafka: KafkaClient, topics: TopicSpec[]): Pro
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length === 0) return [];
     // kafkajs resolves false (no throw) when every failure is TOPIC_ALREADY_EXISTS, i.e. a race.
+    // Its own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker of a cluster
+    // answers until the new topic's metadata reached it (a worker then died at start on a fresh
+    // three-node cluster): wait with our own poll, which retries that, in both cases.
     const created = await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map(({ topic, numPartitions = 1, replicationFactor, configs = {} }) => ({
         topic,
         numPartitions,
@@ -51,15 +54,15 @@ export async function ensureTopics(kafka: KafkaClient, topics: TopicSpec[]): Pro
         configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
       })),
     });
-    if (!created) await waitForLeaders(admin, missing.map(({ topic }) => topic));
+    await waitForLeaders(admin, missing.map(({ topic }) => topic));
     return created ? missing.map(({ topic }) => topic) : [];
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Polls metadata until every partition of `names` has a leader (after losing a creation race). */
-async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 10_000) {
+/** Polls metadata until every partition of `names` has a leader, on every broker asked. */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
