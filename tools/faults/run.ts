@@ -51,8 +51,13 @@ async function main(): Promise<number> {
     const code = await new Promise<number>((done) => jest.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0))));
     if (existsSync(resultsFile)) {
       const rows = readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-      console.log('\nFault suite counts:');
-      console.table(rows);
+      const core = ['scenario', 'created', 'active', 'lost', 'duplicated', 'out_of_order', 'wire_duplicates'];
+      console.log('\nFault suite counts (lost, duplicated and out_of_order must be 0; wire duplicates are allowed):');
+      console.table(rows.map((row) => Object.fromEntries(core.map((key) => [key, row[key]]))));
+      for (const row of rows) {
+        const extra = Object.entries(row).filter(([key]) => !core.includes(key));
+        if (extra.length) console.log(`  ${row.scenario}: ${extra.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      }
     }
     console.log(`npm run test:faults finished in ${Math.round((Date.now() - started) / 1000)} s${interrupted ? ' (interrupted)' : ''}`);
     return code;

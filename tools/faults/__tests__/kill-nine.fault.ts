@@ -86,6 +86,7 @@ it(`keeps every accepted effect exactly once through kill -9 of each service dur
     updates_accepted: updatesAccepted,
     unanswered: unknownCreateNames.length + [...updates.values()].filter((u) => u.unknown).length,
     unanswered_creates_committed: unansweredCommitted,
+    unanswered_why: [...new Set(results.flatMap((r) => [r.create, r.update]).flatMap((o) => (o?.kind === 'unknown' ? [o.reason] : [])))].join('; '),
     rejected: rejected.length,
     killed: killed.join(' '),
   });
