@@ -165,10 +165,10 @@ export async function runPostToActive(ctx: BenchContext): Promise<BenchResult> {
   );
   const outside = round(medianTotal - schemaTx, 1);
   if (result.targets.some((t) => !t.met)) {
-    if (floorSummary.p50 > 100 * 0.8) {
+    if (total.p50 > 100) {
       result.closeGap.push(
-        `The absolute targets cannot be met by building the schema on the request path on this machine: even the floor (raw SQL, one round trip) needs ${floorSummary.p50} ms at the median for the ~60 relations of a tenant schema. ` +
-          'What would: a small pool of spare schemas built ahead of time with the same migrations, which the provisioner claims with `ALTER SCHEMA … RENAME TO tenant_<hex>` (a catalog update) before creating the role and seeding, refilling the pool in the background; the tenant then waits for milliseconds of catalog work instead of the whole DDL.',
+        `At the median the schema transaction alone takes ${schemaTx} ms and even the floor (raw SQL, one round trip) ${floorSummary.p50} ms for the ~60 relations of a tenant schema, while the rest of the pipeline takes ${outside} ms: ` +
+          `p50 ≤ 100 ms is out of reach while the schema is built on the request path on this machine. What would reach it: a small pool of spare schemas built ahead of time with the same migrations, which the provisioner claims with \`ALTER SCHEMA … RENAME TO tenant_<hex>\` (a catalog update) before creating the role and seeding, the pool refilled in the background; the tenant then waits for milliseconds of catalog work instead of the whole DDL.`,
       );
     }
     if (librarySummary.p50 - floorSummary.p50 > 10) {
