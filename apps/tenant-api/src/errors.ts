@@ -17,7 +17,6 @@ export const ERROR_CODES = {
   TNT_ERR_LAST_ADMIN: { status: 409, title: 'Last active admin' },
   TNT_ERR_GROUP_NAME_TAKEN: { status: 409, title: 'Group name already taken' },
   TNT_ERR_IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'Idempotency key reused with another request' },
-  TNT_ERR_IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'Request with this idempotency key still in progress' },
   TNT_ERR_RUT_TAKEN: { status: 409, title: 'RUT already registered' },
   TNT_ERR_EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   TNT_ERR_INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },

@@ -34,7 +34,18 @@ export {
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
 export * from './outbox.ts';
 export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
-export { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, IDEMPOTENCY_TTL_HOURS, type IdempotencyClaim, type IdempotencyScope } from './idempotency.ts';
+export {
+  findIdempotentAnswer,
+  idempotently,
+  storeIdempotentAnswer,
+  sweepExpiredIdempotencyKeys,
+  IdempotencyKeyTakenError,
+  IDEMPOTENCY_TTL_HOURS,
+  type IdempotencyLookup,
+  type IdempotencyScope,
+  type IdempotentAnswer,
+  type IdempotentCommand,
+} from './idempotency.ts';
 export {
   listPlans,
   createTenantGroup,

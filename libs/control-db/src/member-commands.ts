@@ -6,6 +6,7 @@ import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
 import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 import { MEMBER_COLUMNS, toMember } from './member-row.ts';
+import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from './errors.ts';
 
 export class MemberNotFoundError extends ControlError {
@@ -65,9 +66,15 @@ export interface AddMemberInput {
  * Adds a member by email, creating the user as `invited` when unknown. The tenant row lock
  * serializes concurrent adds, so `max_users` can never be exceeded.
  */
-export async function addMember(orm: ControlOrm, tenantId: string, input: AddMemberInput, meta: EventMeta = {}): Promise<TenantMember> {
+export async function addMember(
+  orm: ControlOrm,
+  tenantId: string,
+  input: AddMemberInput,
+  meta: EventMeta = {},
+  idempotency?: IdempotentCommand<TenantMember>,
+): Promise<TenantMember> {
   try {
-    return await orm.em.fork().transactional(async (em) => {
+    return await orm.em.fork().transactional((em) => idempotently(em, idempotency, async () => {
       const row = await lockTenant(em, tenantId);
       const email = input.email.toLowerCase();
       let [user] = await em.execute<{ id: string; status: string }[]>(
@@ -107,7 +114,7 @@ export async function addMember(orm: ControlOrm, tenantId: string, input: AddMem
       const member = (await readMember(em, tenantId, user.id))!;
       await bumpAndEmit(em, row, 'TenantMemberAdded', member, meta);
       return member;
-    });
+    }));
   } catch (error) {
     rethrowUniqueViolation(error);
   }

@@ -5,6 +5,7 @@ import type { TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Membership, Tenant, type TenantRow } from './entities/index.ts';
 import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import {
   InvalidStateError,
   TenantNotFoundError,
@@ -90,9 +91,17 @@ async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<
   return existing.id;
 }
 
-/** Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically. */
-export async function createTenant(orm: ControlOrm, input: CreateTenantInput, meta: EventMeta = {}): Promise<TenantSnapshot> {
-  return inTransaction(orm, async (em) => {
+/**
+ * Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically;
+ * with `idempotency`, the key's stored answer commits with them.
+ */
+export async function createTenant(
+  orm: ControlOrm,
+  input: CreateTenantInput,
+  meta: EventMeta = {},
+  idempotency?: IdempotentCommand<TenantSnapshot>,
+): Promise<TenantSnapshot> {
+  return inTransaction(orm, (em) => idempotently(em, idempotency, async () => {
     const adminUserId = 'adminUserId' in input ? input.adminUserId : await adminUserIdIn(em, input.newAdmin);
     const id = uuidv7();
     const now = new Date();
@@ -111,7 +120,7 @@ export async function createTenant(orm: ControlOrm, input: CreateTenantInput, me
     await em.flush();
     const event = await appendTenantEvent(em, 'TenantCreated', row, {}, meta);
     return event.data.tenant;
-  });
+  }));
 }
 
 export interface UpdateTenantResult {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { idempotently, sweepExpiredIdempotencyKeys } from '@tenantry/control-db';
 import { bearer, expectProblem, rowCounts } from '../testing/http-helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
@@ -65,16 +66,60 @@ describe('POST /v1/tenants with Idempotency-Key', () => {
     expectProblem(replay, 409);
   });
 
-  it('concurrent retries with one key create one tenant', async () => {
+  it('concurrent retries with one key create one tenant and all get its answer', async () => {
     const before = await rowCounts(t.orm);
     const responses = await Promise.all(Array.from({ length: 10 }, () => post('/v1/tenants', 'create-concurrent', { name: 'Concurrent Retry Co' })));
+    // The retries wait on the key's row while the first runs, then replay its committed answer.
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    expect(new Set(responses.map((r) => r.json().id)).size).toBe(1);
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
+    expect((await rowCounts(t.orm)).tenants).toBe(before.tenants + 1);
+  });
+
+  it('concurrent requests with one key and different bodies: one creates, the others get 409 KEY_REUSED', async () => {
+    const before = await rowCounts(t.orm);
+    const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => post('/v1/tenants', 'create-concurrent-bodies', { name: `Racing Body ${i} Co` })));
     const created = responses.filter((r) => r.statusCode === 201);
-    expect(created.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(created.map((r) => r.json().id)).size).toBe(1);
+    expect(created).toHaveLength(1);
     for (const response of responses.filter((r) => r.statusCode !== 201)) {
-      expect(expectProblem(response, 409).code).toBe('TNT_ERR_IDEMPOTENCY_IN_PROGRESS');
+      expect(expectProblem(response, 409).code).toBe('TNT_ERR_IDEMPOTENCY_KEY_REUSED');
     }
     expect((await rowCounts(t.orm)).tenants).toBe(before.tenants + 1);
+  });
+
+  it('the answer commits with the tenant: a create whose transaction died leaves the key free and nothing created', async () => {
+    const body = { name: 'Died Before Commit Co' };
+    const principal = (await t.app.jwt.decode<{ sub: string }>(t.superToken))!.sub;
+    const scope = { principal, route: 'POST /v1/tenants', key: 'create-died', requestHash: 'whatever' };
+    const before = await rowCounts(t.orm);
+    // What a kill -9 in the middle of the create's transaction leaves: PostgreSQL rolls it back.
+    await expect(
+      t.orm.em.fork().transactional((em) =>
+        idempotently(em, { scope, answer: () => ({ statusCode: 201, headers: {}, body: null }) }, async () => {
+          await em.execute(`insert into tenant_groups (id, name) values (gen_random_uuid(), 'never committed')`);
+          throw new Error('killed mid-transaction');
+        }),
+      ),
+    ).rejects.toThrow('killed mid-transaction');
+    expect(await rowCounts(t.orm)).toEqual(before);
+    expect(await t.orm.em.fork().execute(`select 1 from idempotency_keys where key = 'create-died'`)).toEqual([]);
+    const retry = await post('/v1/tenants', 'create-died', body);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    const [row] = await t.orm.em.fork().execute<{ status_code: number; response: { id: string } }[]>(
+      `select status_code, response from idempotency_keys where key = 'create-died'`,
+    );
+    expect(row).toMatchObject({ status_code: 201, response: { id: retry.json().id } });
+  });
+
+  it('a key left pending by an earlier version (claim without answer) does not block its retry', async () => {
+    const principal = (await t.app.jwt.decode<{ sub: string }>(t.superToken))!.sub;
+    await t.orm.em
+      .fork()
+      .execute(`insert into idempotency_keys (principal, route, key, request_hash) values (?, 'POST /v1/tenants', 'create-legacy-pending', 'old-hash')`, [principal]);
+    const first = await post('/v1/tenants', 'create-legacy-pending', { name: 'Legacy Pending Co' });
+    expect(first.statusCode).toBe(201);
+    sameAnswer(first, await post('/v1/tenants', 'create-legacy-pending', { name: 'Legacy Pending Co' }));
   });
 
   it('keys survive a restart: a second app on the same database replays the answer and refuses another body', async () => {
@@ -99,6 +144,15 @@ describe('POST /v1/tenants with Idempotency-Key', () => {
     const again = await post('/v1/tenants', 'create-expired', { name: 'Fresh After Expiry Co' });
     expect(again.statusCode).toBe(201);
     expect(again.json().id).not.toBe(first.json().id);
+  });
+
+  it('the sweep deletes keys past 24 hours and keeps fresh ones', async () => {
+    expect((await post('/v1/tenants', 'create-swept', { name: 'Swept Key Co' })).statusCode).toBe(201);
+    expect((await post('/v1/tenants', 'create-kept', { name: 'Kept Key Co' })).statusCode).toBe(201);
+    await t.orm.em.fork().execute(`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'create-swept'`);
+    expect(await sweepExpiredIdempotencyKeys(t.orm)).toBeGreaterThanOrEqual(1);
+    const keys = (await t.orm.em.fork().execute<{ key: string }[]>(`select key from idempotency_keys where key in ('create-swept', 'create-kept')`)).map((r) => r.key);
+    expect(keys).toEqual(['create-kept']);
   });
 });
 

@@ -16,7 +16,9 @@ import {
   type StatusAction,
   type TenantFields,
   type TenantListFilter,
+  type IdempotentCommand,
 } from '@tenantry/control-db';
+import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { hashPassword } from '@tenantry/auth';
 import { ALL_ROLES, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
@@ -91,8 +93,11 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       const { admin, ...body } = request.body;
       const { fields, slugDerived } = normalizeNewTenant(body);
       await checkGroup(fields.group_id);
-      const tenant = await createWithSlugRetry(fields, slugDerived, await adminFor(request, admin), traceparentOf(request));
-      return reply.status(201).header('location', `/v1/tenants/${tenant.id}`).header('etag', etag(tenant.version)).send(tenant);
+      const adminChoice = await adminFor(request, admin);
+      return reply.sendIdempotent<TenantSnapshot>(
+        (idempotency) => createWithSlugRetry(fields, slugDerived, adminChoice, traceparentOf(request), idempotency),
+        (tenant) => ({ statusCode: 201, headers: { location: `/v1/tenants/${tenant.id}`, etag: etag(tenant.version) }, body: tenant }),
+      );
     },
   );
 
@@ -102,11 +107,12 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     slugDerived: boolean,
     admin: { adminUserId: string } | { newAdmin: NewTenantAdmin },
     meta: { traceparent?: string },
+    idempotency?: IdempotentCommand<TenantSnapshot>,
   ) {
     for (let attempt = 0; ; attempt++) {
       const slug = attempt === 0 ? fields.slug : `${fields.slug.slice(0, 56)}-${crypto.randomUUID().slice(0, 6)}`;
       try {
-        return await createTenant(app.orm, { fields: { ...fields, slug }, ...admin }, meta);
+        return await createTenant(app.orm, { fields: { ...fields, slug }, ...admin }, meta, idempotency);
       } catch (error) {
         if (!(error instanceof ConflictError && error.field === 'slug' && slugDerived && attempt < 5)) throw error;
       }

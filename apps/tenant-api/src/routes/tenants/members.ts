@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { addMember, listMembers, removeMember, updateMember, type MemberRole, type MembershipStatus } from '@tenantry/control-db';
+import type { TenantMember } from '@tenantry/tenant-events';
 import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
@@ -62,8 +63,10 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       await requireTenantAccess(app, request, request.params.id, ['admin']);
-      const member = await addMember(app.orm, request.params.id, request.body, traceparentOf(request));
-      return reply.status(201).header('location', `/v1/tenants/${request.params.id}/members/${member.user_id}`).send(member);
+      return reply.sendIdempotent<TenantMember>(
+        (idempotency) => addMember(app.orm, request.params.id, request.body, traceparentOf(request), idempotency),
+        (member) => ({ statusCode: 201, headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` }, body: member }),
+      );
     },
   );
 
