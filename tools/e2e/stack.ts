@@ -37,11 +37,16 @@ export interface StackOptions {
   topicPrefix?: string;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Admin URL (`.../postgres`) of the server the stack's fresh database is made on; default
+   * TEST_DATABASE_ADMIN_URL or 127.0.0.1:5432. The database-restart fault scenario passes its own cluster.
+   */
+  adminDatabaseUrl?: string;
 }
 
 /** The three services as separate processes on a fresh database and a unique topic prefix. */
 export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, options: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase('tenantry_e2e');
+  const db = await createTestDatabase('tenantry_e2e', options.adminDatabaseUrl);
   const port = await freePort();
   const topicPrefix = options.topicPrefix ?? `${uniqueName('e2e')}.`;
   const env: NodeJS.ProcessEnv = {
@@ -61,6 +66,8 @@ export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, 
   const services = new Map<ServiceName, ServiceProcess>();
   const baseUrl = `http://127.0.0.1:${port}`;
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  // An idle connection the server ends (a restart) is reported here; unheard, it would crash the test process.
+  pool.on('error', () => undefined);
   let cachedToken: string | undefined;
 
   const stack: Stack = {

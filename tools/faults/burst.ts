@@ -5,7 +5,7 @@ import type { Stack } from '../e2e/stack.ts';
 export type Outcome =
   | { kind: 'accepted'; status: number; body: any }
   | { kind: 'rejected'; status: number; body: any }
-  /** No answer within the budget (e.g. its process was killed and the key stayed in progress). */
+  /** No answer within the budget (e.g. the service stayed unreachable). */
   | { kind: 'unknown'; reason: string };
 
 export interface SendOptions {
@@ -14,11 +14,13 @@ export interface SendOptions {
   idempotencyKey?: string;
   /** Give up (outcome unknown) after this long; default 90 s. */
   budgetMs?: number;
+  /** Told what each try got: the HTTP status, or the connection error's message. */
+  onTry?: (result: number | string) => void;
 }
 
 /**
- * One logical request, retried like a careful client: on a refused connection, a 5xx, a 429 or an
- * idempotency key still in progress, wait and try again with the same body (and key).
+ * One logical request, retried like a careful client: on a refused connection, a 5xx or a 429,
+ * wait and try again with the same body (and key).
  */
 export async function send(stack: Stack, method: string, path: string, body: unknown, options: SendOptions): Promise<Outcome> {
   const deadline = Date.now() + (options.budgetMs ?? 90_000);
@@ -38,12 +40,14 @@ export async function send(stack: Stack, method: string, path: string, body: unk
       });
       const text = await response.text();
       const parsed = text ? JSON.parse(text) : null;
+      options.onTry?.(response.status);
       if (response.status < 300) return { kind: 'accepted', status: response.status, body: parsed };
-      const retriable = response.status >= 500 || response.status === 429 || parsed?.code === 'TNT_ERR_IDEMPOTENCY_IN_PROGRESS';
+      const retriable = response.status >= 500 || response.status === 429;
       if (!retriable) return { kind: 'rejected', status: response.status, body: parsed };
       reason = `${response.status} ${parsed?.code ?? ''}`.trim();
     } catch (error) {
       reason = (error as Error).cause ? String(((error as Error).cause as Error).message) : (error as Error).message;
+      options.onTry?.(reason);
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 2_000);

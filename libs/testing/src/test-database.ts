@@ -13,23 +13,26 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A fresh, empty database for one test suite, so suites never see each other's data. */
-export async function createTestDatabase(prefix = 'tenantry_test'): Promise<TestDatabase> {
+/**
+ * A fresh, empty database for one test suite, so suites never see each other's data. `adminUrl`
+ * picks the server (default TEST_DATABASE_ADMIN_URL or the local 5432 one).
+ */
+export async function createTestDatabase(prefix = 'tenantry_test', adminUrl = ADMIN_URL): Promise<TestDatabase> {
   const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
         const db = new pg.Client({ connectionString: url.toString() });
