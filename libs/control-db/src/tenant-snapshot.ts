@@ -4,8 +4,32 @@ import type { TenantRow } from './entities/index.ts';
 
 const INACTIVE_STATUSES = new Set(['suspended', 'deactivated']);
 
+const countryNames = new Map<string, string>();
+
+/** English name of an ISO 3166-1 alpha-2 code (the code itself when unknown); memoized, it is on every read. */
 export function countryName(code: string): string {
-  return countries.getName(code, 'en') ?? code;
+  let name = countryNames.get(code);
+  if (name === undefined) {
+    name = countries.getName(code, 'en') ?? code;
+    if (countryNames.size < 1000) countryNames.set(code, name);
+  }
+  return name;
+}
+
+/** PostgreSQL's text form of a timestamptz in a UTC session: `2026-11-23 01:34:38.472567+00`. */
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * ISO 8601 UTC with milliseconds, as `new Date(value).toISOString()` gives (fractions cut, not
+ * rounded), without parsing a Date for the common case of a UTC session's text: list pages convert
+ * two timestamps per tenant. Any other form (other offsets, Date objects) goes through Date.
+ */
+export function isoTimestamp(value: string | Date): string {
+  if (typeof value === 'string') {
+    const match = PG_UTC_TIMESTAMP.exec(value);
+    if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  }
+  return new Date(value).toISOString();
 }
 
 /** The §2 view of a tenant row: derived fields filled in, timestamps in ISO 8601 UTC. */
@@ -36,7 +60,7 @@ export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null): 
     group_id: row.group_id ?? null,
     settings: row.settings,
     version: row.version,
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
+    created_at: isoTimestamp(row.created_at),
+    updated_at: isoTimestamp(row.updated_at),
   };
 }
