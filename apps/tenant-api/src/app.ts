@@ -7,6 +7,7 @@ import problemDetails, { frameworkErrorProblem } from './plugins/problem-details
 import controlDb from './plugins/control-db.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
+import { RequestLogController } from './plugins/request-logging.ts';
 import rateLimit from './plugins/rate-limit.ts';
 import swagger from './plugins/swagger.ts';
 import { problemSchema } from './schemas/problem.ts';
@@ -34,6 +35,7 @@ export interface AppDependencies {
 export async function buildApp({ config, orm, logger, readiness = {} }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
