@@ -27,3 +27,33 @@ export async function readSchemaVersionIn(em: EntityManager, schemaName: string)
   );
   return rows[0]?.name ?? null;
 }
+
+/**
+ * What provisioning needs to know about a tenant before it starts, in one query: whether its
+ * schema, its role and the schema's migration tracking table exist. Plain catalog reads (each sees
+ * what committed before this statement), so run it after taking the tenant's lock. The tracking
+ * table is looked up by (name, schema oid), an index lookup however many schemas there are.
+ */
+export async function inspectTenant(
+  em: EntityManager,
+  schemaName: string,
+  roleName: string,
+): Promise<{ schema: boolean; role: boolean; trackingTable: boolean }> {
+  const [row] = await em.execute<{ schema: boolean; role: boolean; tracking_table: boolean }[]>(
+    `select exists (select 1 from pg_namespace where nspname = ?) as schema,
+            exists (select 1 from pg_roles where rolname = ?) as role,
+            exists (select 1 from pg_class
+                     where relname = 'mikro_orm_migrations'
+                       and relnamespace = (select oid from pg_namespace where nspname = ?)) as tracking_table`,
+    [schemaName, roleName, schemaName],
+  );
+  return { schema: row.schema, role: row.role, trackingTable: row.tracking_table };
+}
+
+/** Name of the last migration recorded in a tracking table known to exist. */
+export async function readTrackedVersion(em: EntityManager, schemaName: string): Promise<string | null> {
+  const rows = await em.execute<{ name: string }[]>(
+    `select name from ${qualifiedName(schemaName, 'mikro_orm_migrations')} order by id desc limit 1`,
+  );
+  return rows[0]?.name ?? null;
+}

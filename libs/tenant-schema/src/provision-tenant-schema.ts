@@ -1,13 +1,12 @@
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { readSchemaVersionIn, schemaExists } from './catalog.ts';
+import { inspectTenant, readTrackedVersion } from './catalog.ts';
 import { TenantSchemaError } from './errors.ts';
-import { quoteIdentifier } from './quote-identifier.ts';
 import { seedTenantSchema } from './seed-tenant-schema.ts';
 import { lockTenantSchema } from './tenant-lock.ts';
-import { createTenantMigrator } from './tenant-migrator.ts';
+import { createTenantMigrator, trackingTableSql } from './tenant-migrator.ts';
 import { roleNameFor, schemaNameFor } from './tenant-names.ts';
-import { ensureTenantRole } from './tenant-role.ts';
+import { ensureTenantRole, newTenantSchemaSql } from './tenant-role.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
 import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 import { assertTenantInput } from './validate-tenant-input.ts';
@@ -56,12 +55,19 @@ export async function provisionTenantSchema(
   try {
     const outcome = await orm.em.fork().transactional(async (tx) => {
       await lockTenantSchema(tx, schemaName);
-      const created = !(await schemaExists(tx, schemaName));
+      const found = await inspectTenant(tx, schemaName, roleName);
+      const created = !found.schema;
+      // The tracking table is made here, not by the migrator: MikroORM would first ask
+      // information_schema whether it exists, a query that scans all of pg_class (slower with
+      // every tenant in the database), and then information_schema.schemata. A new schema gets
+      // its role, default privileges and tracking table in one round trip before the migrations.
       if (created) {
-        await tx.execute(`create schema ${quoteIdentifier(schemaName)}`);
+        await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login: roleLogin }));
+      } else if (!found.trackingTable) {
+        await tx.execute(trackingTableSql(schemaName));
       }
       // Fresh migrator per attempt: see tenant-migrator.ts for the stale-cache trap it avoids.
-      const migrator = createTenantMigrator(tx, migrations);
+      const migrator = createTenantMigrator(tx, migrations, { trackingTable: found.trackingTable ? 'exists' : 'created' });
       migrator.on('migrating', ({ name }) => {
         currentMigration = name;
         log?.debug({ migration: name }, 'applying tenant migration');
@@ -69,8 +75,9 @@ export async function provisionTenantSchema(
       const applied = await migrator.up({ schema: schemaName, transaction: tx.getTransactionContext() });
       currentMigration = undefined;
       const seeded = await seedTenantSchema(tx, schemaName, tenant);
-      const roleCreated = await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin });
-      const schemaVersion = await readSchemaVersionIn(tx, schemaName);
+      // An existing schema gets every right re-asserted (its tables may predate the default privileges).
+      const roleCreated = created ? !found.role : await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin, exists: found.role });
+      const schemaVersion = await readTrackedVersion(tx, schemaName);
       if (!schemaVersion) {
         throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);
       }

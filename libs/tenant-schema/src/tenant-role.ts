@@ -1,37 +1,78 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { roleExists } from './catalog.ts';
 import { qualifiedName, quoteIdentifier } from './quote-identifier.ts';
+import { trackingTableSql } from './tenant-migrator.ts';
 
 const DML = 'select, insert, update, delete';
 
+// What the tenant's role may do (the same whichever way the schema is set up): USAGE on its own
+// schema, DML on the schema's tables, USAGE/SELECT on its sequences, the same on what later
+// migrations create (default privileges of the migrating user), and only SELECT on the migration
+// bookkeeping. No CREATE anywhere, nothing outside the schema. `search_path` = its schema, so the
+// app finds its tables without qualifying them. Statements hold no values, only the two
+// identifiers, each validated and double-quoted by quoteIdentifier.
+
+function createRoleSql(role: string, login: boolean): string {
+  return `create role ${role} ${login ? 'login' : 'nologin'} noinherit`;
+}
+
+function roleSettingsSql(role: string, schema: string): string[] {
+  return [
+    `alter role ${role} set search_path to ${schema}`,
+    `grant usage on schema ${schema} to ${role}`,
+    // Default privileges apply to objects created later by the current (migrating) user.
+    `alter default privileges in schema ${schema} grant ${DML} on tables to ${role}`,
+    `alter default privileges in schema ${schema} grant usage, select on sequences to ${role}`,
+  ];
+}
+
+function readOnlyHistorySql(schemaName: string, role: string): string {
+  // The application may read which migrations ran but never rewrite that history.
+  return `revoke insert, update, delete, truncate on ${qualifiedName(schemaName, 'mikro_orm_migrations')} from ${role}`;
+}
+
 /**
- * Creates the tenant's role if missing and (re)grants it exactly: USAGE on its own schema, DML on
- * the schema's tables and sequences, the same for tables later migrations create, and read-only
- * access to the migration bookkeeping. No CREATE anywhere, nothing outside the schema. An existing
- * role keeps its LOGIN/NOLOGIN state (a deactivated tenant stays locked out when re-provisioned).
- * Returns whether the role was created.
+ * The statements that create a NEW tenant schema with its role, before any migration runs: schema,
+ * role (unless `roleExists`), usage and default privileges, then the migration tracking table
+ * (read-only for the role). Every table and sequence the migrations then create gets the role's
+ * rights as it is created, so nothing has to be granted afterwards: `GRANT … ON ALL TABLES IN
+ * SCHEMA` reads all of pg_class, which costs more with every tenant in the database.
+ */
+export function newTenantSchemaSql(schemaName: string, roleName: string, { roleExists, login }: { roleExists: boolean; login: boolean }): string {
+  const role = quoteIdentifier(roleName);
+  const schema = quoteIdentifier(schemaName);
+  return [
+    `create schema ${schema}`,
+    ...(roleExists ? [] : [createRoleSql(role, login)]),
+    ...roleSettingsSql(role, schema),
+    trackingTableSql(schemaName),
+    readOnlyHistorySql(schemaName, role),
+  ].join(';\n');
+}
+
+/**
+ * Creates the tenant's role if missing and (re)grants it exactly on an EXISTING schema (see the
+ * rights above). An existing role keeps its LOGIN/NOLOGIN state (a deactivated tenant stays
+ * locked out when re-provisioned). Returns whether the role was created. `exists`: the caller
+ * already looked the role up in this transaction (under the tenant's lock); otherwise it is looked
+ * up here. One multi-statement query, one round trip.
  */
 export async function ensureTenantRole(
   tx: EntityManager,
   schemaName: string,
   roleName: string,
-  { login }: { login: boolean },
+  { login, exists }: { login: boolean; exists?: boolean },
 ): Promise<boolean> {
   const role = quoteIdentifier(roleName);
   const schema = quoteIdentifier(schemaName);
-  const created = !(await roleExists(tx, roleName));
-  if (created) {
-    await tx.execute(`create role ${role} ${login ? 'login' : 'nologin'} noinherit`);
-  }
-  // The app connects as this role and should find its tables without qualifying them.
-  await tx.execute(`alter role ${role} set search_path to ${schema}`);
-  await tx.execute(`grant usage on schema ${schema} to ${role}`);
-  await tx.execute(`grant ${DML} on all tables in schema ${schema} to ${role}`);
-  await tx.execute(`grant usage, select on all sequences in schema ${schema} to ${role}`);
-  // Default privileges apply to objects created later by the current (migrating) user.
-  await tx.execute(`alter default privileges in schema ${schema} grant ${DML} on tables to ${role}`);
-  await tx.execute(`alter default privileges in schema ${schema} grant usage, select on sequences to ${role}`);
-  // The application may read which migrations ran but never rewrite that history.
-  await tx.execute(`revoke insert, update, delete, truncate on ${qualifiedName(schemaName, 'mikro_orm_migrations')} from ${role}`);
+  const created = !(exists ?? (await roleExists(tx, roleName)));
+  const statements = [
+    ...(created ? [createRoleSql(role, login)] : []),
+    ...roleSettingsSql(role, schema),
+    `grant ${DML} on all tables in schema ${schema} to ${role}`,
+    `grant usage, select on all sequences in schema ${schema} to ${role}`,
+    readOnlyHistorySql(schemaName, role),
+  ];
+  await tx.execute(statements.join(';\n'));
   return created;
 }
