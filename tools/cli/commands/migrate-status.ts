@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { readFleetStatus, type FleetStatus, type SchemaStatus } from '@tenantry/tenant-schema';
+import type { FleetStatus, SchemaStatus } from '@tenantry/tenant-schema';
 import { EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
 import { formatDuration } from '../lib/duration.ts';
-import { openFleetContext } from '../lib/fleet-context.ts';
 import { MIGRATE_EXIT, MIGRATE_GROUP, collectTenants, migrationsModuleOption } from '../lib/fleet-options.ts';
 import { table } from '../lib/table.ts';
 
@@ -29,6 +28,8 @@ export function register(program: Command) {
     .addOption(migrationsModuleOption())
     .action(async (options: Options, command: Command) => {
       const ctx = cliContext(command);
+      // Loaded here, not at the top: MikroORM costs about a second and most commands never need it.
+      const [{ readFleetStatus }, { openFleetContext }] = await Promise.all([import('@tenantry/tenant-schema'), import('../lib/fleet-context.ts')]);
       const fleet = await openFleetContext(ctx, { migrationsModule: options.migrationsModule });
       let status: FleetStatus;
       try {

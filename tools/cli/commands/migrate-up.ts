@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { TenantSchemaError, migrateFleet, type FleetMigrateReport, type TenantMigrateResult } from '@tenantry/tenant-schema';
+import type { FleetMigrateReport, TenantMigrateResult } from '@tenantry/tenant-schema';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
 import { formatDuration, parseDuration } from '../lib/duration.ts';
-import { openFleetContext } from '../lib/fleet-context.ts';
 import { MIGRATE_EXIT, MIGRATE_GROUP, collectTenants, migrationsModuleOption } from '../lib/fleet-options.ts';
 import { startFleetProgress } from '../lib/fleet-progress.ts';
 import { table } from '../lib/table.ts';
@@ -57,6 +56,8 @@ export function register(program: Command) {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
 
+      // Loaded here, not at the top: MikroORM costs about a second and most commands never need it.
+      const [{ TenantSchemaError, migrateFleet }, { openFleetContext }] = await Promise.all([import('@tenantry/tenant-schema'), import('../lib/fleet-context.ts')]);
       const fleet = await openFleetContext(ctx, { migrationsModule: options.migrationsModule });
       let progress = startFleetProgress(0);
       let report: FleetMigrateReport;

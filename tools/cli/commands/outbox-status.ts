@@ -1,4 +1,3 @@
-import { outboxStatus } from '@tenantry/control-db';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
@@ -25,6 +24,7 @@ export function register(program: Command) {
       const ctx = cliContext(command);
       const maxAge = options.maxAge === undefined ? undefined : Number(options.maxAge);
       if (maxAge !== undefined && !(maxAge >= 0)) throw new CliError(`--max-age ${options.maxAge} must be a number of seconds`);
+      const { outboxStatus } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
       const client = await connectControlDb(ctx.config);
       try {
         const status = await outboxStatus(client, ctx.config.controlSchema);

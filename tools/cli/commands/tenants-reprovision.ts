@@ -1,5 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { TenantNotFoundError, controlOrmOptions, requestProvisioning } from '@tenantry/control-db';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
@@ -18,6 +16,11 @@ export function register(program: Command) {
       if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
       // Checks the database and schema first, with errors that name the setting to fix.
       await (await connectControlDb(ctx.config)).end();
+      // Loaded here, not at the top: MikroORM costs about a second and most commands never need it.
+      const [{ MikroORM }, { TenantNotFoundError, controlOrmOptions, requestProvisioning }] = await Promise.all([
+        import('@mikro-orm/postgresql'),
+        import('@tenantry/control-db'),
+      ]);
       const orm = await MikroORM.init(controlOrmOptions({ databaseUrl: ctx.config.databaseUrl, controlSchema: ctx.config.controlSchema, poolMax: 1 }));
       try {
         const tenant = await requestProvisioning(orm, id).catch((error: unknown) => {
