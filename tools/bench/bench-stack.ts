@@ -2,6 +2,7 @@ import pg from 'pg';
 import { roleNameFor } from '@tenantry/tenant-schema';
 import { createTestDatabase, uniqueName, waitFor } from '@tenantry/testing';
 import { freePort } from '../e2e/stack.ts';
+import { jsonRequest } from '../launch/json-request.ts';
 import { spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
 import { ADMIN_URL, dropBenchDatabase } from './databases.ts';
 
@@ -81,16 +82,8 @@ export async function startBenchStack(label: string, brokers: string[], env: Nod
     tail,
     async request(method, path, body) {
       const token = path.startsWith('/v1/auth/') ? undefined : await stack.token();
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      const { status, body: answer } = await jsonRequest(baseUrl, method, path, body, token);
+      return { status, body: answer };
     },
     async token() {
       if (cachedToken) return cachedToken;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
+import { jsonRequest } from '../launch/json-request.ts';
 import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
 
 export async function freePort(): Promise<number> {
@@ -88,17 +89,8 @@ export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, 
       services.set(name, service);
       return service;
     },
-    async request(method, path, body, token) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    request(method, path, body, token) {
+      return jsonRequest(baseUrl, method, path, body, token);
     },
     async token() {
       if (cachedToken) return cachedToken;
