@@ -1,7 +1,8 @@
 import type { Logger } from '@tenantry/logger';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka as KafkaClient } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Kafka as KafkaClient } from 'kafkajs';
 import { createDeadLetterPublisher } from './dead-letter.ts';
 import { KafkaPlumbingError, RetriesExhaustedError, RetryAbortedError, describeError } from './errors.ts';
+import { KeyLanes, createLimiter, laneOf } from './key-lanes.ts';
 import { createIdempotentProducer, type IdempotentProducer } from './producer.ts';
 import { createRetry, type RetryOptions } from './retry.ts';
 
@@ -29,7 +30,14 @@ export interface RunConsumerOptions {
   handle: (message: ConsumedMessage) => Promise<void>;
   retry?: Partial<Pick<RetryOptions, 'attempts' | 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>>;
   logger: Logger;
-  /** Partitions handled in parallel; order within a partition is always kept. Default 1. */
+  /**
+   * Messages handled at once, over all assigned partitions (default 1: one at a time, in offset
+   * order per partition). Messages with the same key never overlap and always run in offset
+   * order; messages without a key share one lane per partition. Commits never pass an unfinished
+   * message.
+   */
+  concurrency?: number;
+  /** @deprecated The old name of `concurrency` (which now also runs different keys of one partition at once). */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
   /** Longest idle fetch wait; also bounds how long `ready` takes. Default 1000 ms. */
@@ -43,7 +51,7 @@ export interface RunConsumerOptions {
 export interface RunningConsumer {
   /** Resolves once the consumer joined its group and resolved its start offsets. */
   ready: Promise<void>;
-  /** Finishes the in-flight message (or leaves it for redelivery if it is waiting to retry), leaves the group, disconnects. */
+  /** Finishes the in-flight messages (or leaves them for redelivery if waiting to retry), commits, leaves the group, disconnects. */
   stop(): Promise<void>;
 }
 
@@ -52,12 +60,14 @@ export interface RunningConsumer {
 const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
- * Consumes `topics` as `groupId`, one message at a time per partition, at least once: an offset is
- * committed only after the handler succeeded or the message was dead-lettered to
- * `<topic>.<groupId>.dlq`. Failed messages are retried in-process with exponential backoff.
+ * Consumes `topics` as `groupId`, at least once: an offset is committed only after the handler
+ * succeeded or the message was dead-lettered to `<topic>.<groupId>.dlq`, and never past a message
+ * that is not finished. Up to `concurrency` messages run at once, a key's messages one after
+ * another in offset order. Failed messages are retried in-process with exponential backoff.
  */
 export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   const { kafka, groupId, topics, handle, logger } = options;
+  const concurrency = options.concurrency ?? options.partitionsConsumedConcurrently ?? 1;
   const log = logger.child({ component: 'consumer', groupId });
   const consumer = kafka.consumer({
     groupId,
@@ -74,14 +84,14 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   ready.catch(() => undefined); // a caller that never awaits `ready` must not get an unhandled rejection
   watchLifecycle(consumer, log, settleReady!, options.onFatal);
 
-  // Messages being handled right now; stop() lets them finish and commit before it stops kafkajs,
-  // because kafkajs silently drops commitOffsets() once its runner is stopping.
+  // Batches being worked on right now; stop() lets their running messages finish and commit before
+  // it stops kafkajs, because kafkajs silently drops commitOffsets() once its runner is stopping.
   const inFlight = new Set<Promise<void>>();
+  // One limit for the whole consumer, shared by the partitions handled at once.
+  const slots = createLimiter(concurrency, stopping.signal);
 
-  const processMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload) => {
-    // After stop() began, nothing more is handled or committed: an abandoned message must not be
-    // skipped over by a later commit on the same partition.
-    if (stopping.signal.aborted) return;
+  /** Handles one message with retries, or dead-letters it. 'left': not finished (stopping), leave it uncommitted. */
+  const handleMessage = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<'done' | 'left'> => {
     const where = { topic, partition, offset: message.offset };
     let attempt = 0;
     const retry = createRetry({
@@ -108,7 +118,7 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     } catch (error) {
       if (error instanceof RetryAbortedError) {
         log.info(where, 'consumer stopping: message left uncommitted for redelivery');
-        return;
+        return 'left';
       }
       const cause = error instanceof RetriesExhaustedError ? error.cause : error;
       try {
@@ -124,7 +134,80 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     } finally {
       clearInterval(beat);
     }
-    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    return 'done';
+  };
+
+  /**
+   * One fetched batch of one partition. Messages of different keys run at once (up to the shared
+   * limit), a key's messages one after another in offset order (KeyLanes). After each message the
+   * longest finished run from the start of the batch is resolved and committed, so a crash never
+   * skips an unfinished message; it may redeliver finished ones after it (at least once).
+   */
+  const processBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    const { topic, partition, messages } = batch;
+    const lanes = new KeyLanes(messages.map((message) => laneOf(message.key)));
+    const running = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    // Commits of one partition go out one after another, each for the newest commit point.
+    let commitPoint = 0;
+    let committed = 0;
+    let commits = Promise.resolve();
+    const commit = (finished: number) => {
+      commitPoint = Math.max(commitPoint, finished);
+      commits = commits.then(async () => {
+        if (commitPoint <= committed) return;
+        const upTo = commitPoint;
+        const last = messages[upTo - 1];
+        resolveOffset(last.offset);
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        committed = upTo;
+      });
+      return commits;
+    };
+    // After stop() began, or once a message of this batch failed for good, nothing more starts:
+    // an unfinished message must not be skipped over by a later commit.
+    const halted = () => stopping.signal.aborted || failure !== undefined || !isRunning() || isStale();
+
+    const run = async (index: number, release: () => void) => {
+      try {
+        const outcome = await handleMessage(topic, partition, messages[index], heartbeat);
+        if (outcome === 'left') {
+          lanes.block(index);
+          return;
+        }
+        await commit(lanes.finish(index));
+        // As kafkajs does after each message: a rebalance shows up here and ends the batch.
+        await heartbeat();
+      } catch (error) {
+        failure ??= { error };
+      } finally {
+        release();
+      }
+    };
+
+    while (!halted()) {
+      const index = lanes.next();
+      if (index === undefined) {
+        if (running.size === 0) break; // every message finished
+        await Promise.race(running);
+        continue;
+      }
+      lanes.start(index);
+      const release = await slots.acquire();
+      if (!release || halted()) {
+        release?.();
+        lanes.unstart(index);
+        break;
+      }
+      const task = run(index, release).finally(() => running.delete(task));
+      running.add(task);
+    }
+    await Promise.all(running);
+    await commits.catch((error: unknown) => {
+      failure ??= { error };
+    });
+    // kafkajs fetches this partition again from the last resolved offset: the first unfinished message.
+    if (failure) throw failure.error;
   };
 
   const started = (async () => {
@@ -132,9 +215,11 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => {
-        const processing = processMessage(payload);
+      // Offsets are resolved by processBatch, never past an unfinished message.
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: (payload) => {
+        const processing = processBatch(payload);
         inFlight.add(processing);
         return processing.finally(() => inFlight.delete(processing));
       },

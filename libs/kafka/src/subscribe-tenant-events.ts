@@ -42,7 +42,9 @@ export interface SubscribeToTenantEventsOptions {
   logger: Logger;
   /** Where a new group starts: `earliest` (default; tenant.events keeps the full history) or `latest`. */
   startFrom?: 'earliest' | 'latest';
-  /** Partitions handled in parallel (a tenant's events always stay in order). Default 1. */
+  /** Events handled at once (different tenants; a tenant's events always stay in order). Default 1. */
+  concurrency?: number;
+  /** @deprecated The old name of `concurrency`. */
   partitionsConsumedConcurrently?: number;
   /** Called when the consumer cannot go on (kafkajs gave up); e.g. exit so the supervisor restarts it. */
   onFatal?: (error: Error) => void;
@@ -127,7 +129,7 @@ export function subscribeToTenantEvents(options: SubscribeToTenantEventsOptions)
     handle,
     retry: options.retry,
     logger,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    concurrency: options.concurrency ?? options.partitionsConsumedConcurrently,
     onFatal: options.onFatal,
   });
   return { ready: consumer.ready, stop: consumer.stop };

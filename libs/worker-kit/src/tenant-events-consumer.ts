@@ -17,6 +17,8 @@ export interface TenantEventWorkerDeps {
   /** In-process retry of a failing message (default RETRY_DEFAULTS), then the dead-letter topic. */
   retry?: RunConsumerOptions['retry'];
   maxWaitTimeInMs?: number;
+  /** Events handled at once, different tenants in parallel, each tenant's in order (default 1). */
+  concurrency?: number;
   /** The consumer gave up for good (kafkajs will not restart it). */
   onFatal?: (error: Error) => void;
 }
@@ -42,6 +44,7 @@ export function consumeTenantEvents<C>(
     retry: deps.retry,
     logger,
     maxWaitTimeInMs: deps.maxWaitTimeInMs,
+    concurrency: deps.concurrency,
     deadLetterProducer: deps.producer,
     onFatal: deps.onFatal,
   });

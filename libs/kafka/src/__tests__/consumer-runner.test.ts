@@ -81,6 +81,143 @@ describe('runConsumer (real broker)', () => {
     expect(partitions.size).toBeGreaterThan(1);
   });
 
+  it('with concurrency, runs different keys of one partition at once and each key strictly in order, and commits everything', async () => {
+    const topic = await newTopic('lanes'); // one partition: only per-key lanes can overlap work
+    const keys = [...Array(12).keys()].map((k) => `tenant-${k}`);
+    const perKey = 8;
+    const messages: Message[] = [];
+    for (let seq = 0; seq < perKey; seq++) for (const key of keys) messages.push({ key, value: String(seq) });
+    await producer.send(topic, messages);
+
+    const seen = new Map<string, number[]>();
+    const active = new Set<string>();
+    let running = 0;
+    let peak = 0;
+    const overlaps: string[] = [];
+    const groupId = uniqueName('lanes');
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      concurrency: 4,
+      handle: async (message) => {
+        const key = message.key!.toString();
+        if (active.has(key)) overlaps.push(key);
+        active.add(key);
+        peak = Math.max(peak, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
+        seen.set(key, [...(seen.get(key) ?? []), Number(text(message))]);
+        running--;
+        active.delete(key);
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => [...seen.values()].reduce((n, list) => n + list.length, 0) === messages.length, { what: 'all messages' });
+    await consumer.stop();
+
+    expect(overlaps).toEqual([]);
+    for (const key of keys) expect(seen.get(key)).toEqual([...Array(perKey).keys()]);
+    expect(peak).toBe(4);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(messages.length) });
+  });
+
+  it('with concurrency, a key whose handler keeps failing does not hold up the others; its poison message is dead-lettered and its later messages still run in order', async () => {
+    const topic = await newTopic('lanes-poison');
+    const groupId = uniqueName('lanes-poison');
+    topics.push(deadLetterTopicFor(topic, groupId));
+    await producer.send(topic, [
+      { key: 'bad', value: 'bad-0' },
+      { key: 'bad', value: 'poison' },
+      ...[...Array(10).keys()].map((i) => ({ key: `good-${i % 3}`, value: `good-${i}` })),
+      { key: 'bad', value: 'bad-2' },
+    ]);
+
+    const processed: string[] = [];
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      concurrency: 3,
+      retry: { attempts: 3, initialDelayMs: 150, maxDelayMs: 150, jitter: 0 },
+      handle: async (message) => {
+        if (text(message) === 'poison') throw new Error('cannot apply');
+        processed.push(text(message));
+      },
+    });
+    await consumer.ready;
+    await waitFor(() => processed.length === 12, { what: 'every good message' });
+    await consumer.stop();
+
+    const goods = processed.filter((value) => value.startsWith('good-'));
+    // The ten good messages finished while 'poison' was still being retried (2 × 150 ms of waits).
+    expect(processed.indexOf('bad-2')).toBeGreaterThan(processed.indexOf(goods.at(-1)!));
+    expect(processed.filter((value) => value.startsWith('bad-'))).toEqual(['bad-0', 'bad-2']);
+    for (let k = 0; k < 3; k++) {
+      const lane = goods.filter((value) => Number(value.slice(5)) % 3 === k);
+      expect(lane).toEqual([...lane].sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))));
+    }
+    const [letter] = await readTopic(kafka, deadLetterTopicFor(topic, groupId), 1);
+    expect(letter).toMatchObject({ key: 'bad', value: 'poison', headers: expect.objectContaining({ 'dlq-attempts': '3', 'dlq-source-offset': '1' }) });
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: '13' });
+  });
+
+  it('with concurrency, never commits past an unfinished message: stopped while one key waits to retry, the next member redelivers from it and nothing is lost', async () => {
+    const topic = await newTopic('lanes-resume');
+    const groupId = uniqueName('lanes-resume');
+    const keys = ['a', 'b', 'c', 'd'];
+    const perKey = 6;
+    const messages: Message[] = [];
+    for (let seq = 0; seq < perKey; seq++) for (const key of keys) messages.push({ key, value: `${key}:${seq}` });
+    await producer.send(topic, messages);
+    const stuckOffset = keys.length * 2 + 1; // b:2 fails in the first member and waits a minute to retry
+
+    const first: { key: string; seq: number; offset: number }[] = [];
+    const firstConsumer = start({
+      groupId,
+      topics: [topic],
+      concurrency: 3,
+      retry: { attempts: 5, initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+      handle: async (message) => {
+        if (Number(message.offset) === stuckOffset) throw new Error('database unavailable');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        const [key, seq] = text(message).split(':');
+        first.push({ key, seq: Number(seq), offset: Number(message.offset) });
+      },
+    });
+    await firstConsumer.ready;
+    // Every other key finishes, although their later messages come after the stuck one.
+    await waitFor(() => first.length === messages.length - perKey + 2, { what: 'all but the rest of key b' });
+    expect(first.filter((m) => m.key === 'b').map((m) => m.seq)).toEqual([0, 1]);
+    expect(Math.max(...first.map((m) => m.offset))).toBeGreaterThan(stuckOffset);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(stuckOffset) });
+    await firstConsumer.stop();
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(stuckOffset) });
+
+    const second: { key: string; seq: number; offset: number }[] = [];
+    const secondConsumer = start({
+      groupId,
+      topics: [topic],
+      concurrency: 3,
+      handle: async (message) => {
+        const [key, seq] = text(message).split(':');
+        second.push({ key, seq: Number(seq), offset: Number(message.offset) });
+      },
+    });
+    await secondConsumer.ready;
+    await waitFor(() => second.length === messages.length - stuckOffset, { what: 'the redelivered rest' });
+    await secondConsumer.stop();
+
+    expect(Math.min(...second.map((m) => m.offset))).toBe(stuckOffset);
+    for (const run of [first, second]) {
+      for (const key of keys) {
+        const seqs = run.filter((m) => m.key === key).map((m) => m.seq);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // each member applies a key in order
+      }
+    }
+    // Nothing lost: every message finished in one member or the other.
+    const done = new Set([...first, ...second].map((m) => m.offset));
+    expect(done.size).toBe(messages.length);
+    expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(messages.length) });
+  });
+
   it('retries a failing handler in-process and processes the message once, without a dead letter', async () => {
     const topic = await newTopic('retry');
     const groupId = uniqueName('retry');
