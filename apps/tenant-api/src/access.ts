@@ -5,6 +5,8 @@ import { ApiError } from './errors.ts';
 
 export type TenantRole = 'admin' | 'developer' | 'readonly' | 'auditor';
 
+export type AllowedRoles = readonly TenantRole[] | 'superuser-only';
+
 /**
  * Who may touch a tenant. Callers who may not even see it, and everyone for a tenant that does not
  * exist, get 404 (no existence leak); members without the needed role get 403. `superuser: false`
@@ -14,10 +16,20 @@ export async function requireTenantAccess(
   app: FastifyInstance,
   request: FastifyRequest,
   tenantId: string,
-  allowedRoles: readonly TenantRole[] | 'superuser-only',
-  { superuser: superuserAllowed = true }: { superuser?: boolean } = {},
+  allowedRoles: AllowedRoles,
+  options: { superuser?: boolean } = {},
 ): Promise<{ superuser: boolean; role: string | null }> {
-  const { exists, role } = await tenantAccessOf(app.orm, tenantId, request.user.sub);
+  return checkTenantAccess(request, tenantId, await tenantAccessOf(app.orm, tenantId, request.user.sub), allowedRoles, options);
+}
+
+/** The rules of `requireTenantAccess` applied to what a route already read (whether the tenant exists, the caller's role in it). */
+export function checkTenantAccess(
+  request: FastifyRequest,
+  tenantId: string,
+  { exists, role }: { exists: boolean; role: string | null },
+  allowedRoles: AllowedRoles,
+  { superuser: superuserAllowed = true }: { superuser?: boolean } = {},
+): { superuser: boolean; role: string | null } {
   if (!exists) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist.`);
   if (request.user.superuser && superuserAllowed) return { superuser: true, role };
   if (!role) {

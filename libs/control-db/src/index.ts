@@ -20,8 +20,8 @@ export {
   type ProvisioningOutcome,
 } from './tenant-commands.ts';
 export {
-  getTenant,
-  listTenants,
+  readTenantAs,
+  listTenantsAs,
   countTenants,
   listMembers,
   memberRole,
@@ -30,7 +30,11 @@ export {
   type Member,
   type TenantListFilter,
   type TenantPage,
+  type TenantPageRead,
+  type TenantRead,
+  type TenantWithMembers,
 } from './tenant-queries.ts';
+export { findCaller, type CallerRecord } from './caller.ts';
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
 export * from './outbox.ts';
 export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';

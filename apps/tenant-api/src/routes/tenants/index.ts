@@ -8,9 +8,9 @@ import {
   countTenants,
   createTenant,
   findUserByEmail,
-  getTenant,
-  listMembers,
-  listTenants,
+  InvalidCursorError,
+  listTenantsAs,
+  readTenantAs,
   updateTenant,
   type MemberStatus,
   type StatusAction,
@@ -20,7 +20,8 @@ import {
 } from '@tenantry/control-db';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { hashPassword } from '@tenantry/auth';
-import { ALL_ROLES, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
+import { ALL_ROLES, checkTenantAccess, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
+import { tidOf } from '../../plugins/auth.ts';
 import { ApiError } from '../../errors.ts';
 import { normalizeNewTenant, normalizeTenantPatch, type TenantBody } from '../../domain/tenant-input.ts';
 import { problemResponses } from '../../schemas/problem.ts';
@@ -122,6 +123,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: ListQuery }>(
     '/',
     {
+      config: { callerCheck: 'in-handler' },
       schema: {
         tags: ['tenants'],
         summary: 'List tenants, newest first (superusers see all, others their own)',
@@ -148,10 +150,25 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const { limit, cursor, offset, ...filter } = request.query;
       if (cursor !== undefined && offset !== undefined) {
+        await app.checkCaller(request);
         throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'Use either cursor or offset, not both.');
       }
-      const scope = request.user.superuser ? {} : { memberUserId: request.user.sub };
-      return listTenants(app.orm, { ...filter, ...scope }, { limit, cursor, offset });
+      // One statement reads the caller's user row with the page. The scope is taken from the token's
+      // superuser claim; when the user row says otherwise (promoted or demoted since the token was
+      // issued), the page is read again with the scope the row gives.
+      let superuserScope = request.user.superuser === true;
+      for (let attempt = 1; ; attempt++) {
+        const result = await listTenantsAs(app.orm, { callerId: request.user.sub, tid: tidOf(request.user), superuserScope }, filter, { limit, cursor, offset }).catch(
+          async (error: unknown) => {
+            if (error instanceof InvalidCursorError) await app.checkCaller(request);
+            throw error;
+          },
+        );
+        app.acceptCaller(request, result.caller);
+        if (request.user.superuser === superuserScope) return result.page;
+        if (attempt === 3) throw new Error('the caller kept changing superuser status while its tenants were listed');
+        superuserScope = request.user.superuser;
+      }
     },
   );
 
@@ -174,6 +191,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: IdParams }>(
     '/:id',
     {
+      config: { callerCheck: 'in-handler' },
       schema: {
         tags: ['tenants'],
         summary: 'A tenant with its members',
@@ -182,11 +200,12 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
-      const tenant = await getTenant(app.orm, request.params.id);
-      if (!tenant) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
-      reply.header('etag', etag(tenant.version));
-      return { ...tenant, members: await listMembers(app.orm, tenant.id) };
+      // One statement: the caller's user row (the authentication check), its role here, the tenant, its members.
+      const { caller, role, tenant } = await readTenantAs(app.orm, { tenantId: request.params.id, callerId: request.user.sub, tid: tidOf(request.user) });
+      app.acceptCaller(request, caller);
+      checkTenantAccess(request, request.params.id, { exists: tenant !== null, role }, ALL_ROLES);
+      reply.header('etag', etag(tenant!.version));
+      return tenant;
     },
   );
 
