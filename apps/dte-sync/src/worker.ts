@@ -1,5 +1,5 @@
 import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
-import { consumeTenantEvents, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
+import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { DteSyncContext } from './context.ts';
 import { dteSyncSubscribers } from './handlers/index.ts';
 
@@ -20,6 +20,21 @@ export interface DteSyncWorker {
  */
 export function startDteSync(deps: DteSyncDeps): DteSyncWorker {
   const { orm } = deps;
-  const consumer = consumeTenantEvents(deps, dteSyncSubscribers, (_message, log): DteSyncContext => ({ orm, log }));
-  return { ready: consumer.ready, stop: () => consumer.stop() };
+  // A database outage holds the message until PostgreSQL answers again, however long: dead-lettering
+  // it would leave the tenant's issuer stale.
+  const stopping = new AbortController();
+  const subscribers = dteSyncSubscribers.map(
+    (subscriber): Subscriber<DteSyncContext> => ({
+      event: subscriber.event,
+      handle: waitOutDatabaseOutages(subscriber.handle, { signal: stopping.signal, logger: (_event, context) => context.log }),
+    }),
+  );
+  const consumer = consumeTenantEvents(deps, subscribers, (_message, log): DteSyncContext => ({ orm, log }));
+  return {
+    ready: consumer.ready,
+    stop: () => {
+      stopping.abort(); // a message waiting for the database is left for redelivery
+      return consumer.stop();
+    },
+  };
 }

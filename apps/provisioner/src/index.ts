@@ -1,3 +1,3 @@
 export { startProvisioner } from './worker.ts';
 export type { ProvisionerDeps, ProvisionerWorker } from './worker.ts';
-export { isDatabaseUnreachable } from './database-unreachable.ts';
+export { isDatabaseUnreachable } from '@tenantry/worker-kit';

@@ -1,14 +1,15 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
 import { TenantSchemaError, provisionTenantSchema } from '@tenantry/tenant-schema';
+import { isDatabaseUnreachable } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
-import { isDatabaseUnreachable } from './database-unreachable.ts';
 import { publishReport } from './publish-report.ts';
 
 /**
  * Creates or completes the tenant's schema and reports the outcome on tenant.provisioning.
  * Failure policy (see README): a TenantSchemaError is retried in-process; on the last try, or
  * at once when it is not retriable, TenantSchemaProvisioningFailed is published and the message
- * counts as handled. An unreachable database is rethrown and never reported as a tenant failure.
+ * counts as handled. An unreachable database is rethrown and never reported as a tenant failure
+ * (the worker waits it out: waitOutDatabaseOutages).
  */
 export async function provisionTenant(
   event: TenantEvent<'TenantCreated' | 'TenantProvisionRequested'>,

@@ -1,6 +1,6 @@
 import { RETRY_DEFAULTS, createIdempotentProducer, type IdempotentProducer, type RunConsumerOptions } from '@tenantry/kafka';
 import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
-import { consumeTenantEvents, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
+import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { provisionerSubscribers } from './handlers/index.ts';
 
@@ -29,10 +29,19 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   const { kafka, orm, topics, migrations } = deps;
   const producer = deps.producer ?? createIdempotentProducer(kafka);
   const maxAttempts = deps.retry?.attempts ?? RETRY_DEFAULTS.attempts;
+  // A database outage holds the message until PostgreSQL answers again, however long: it says
+  // nothing about the tenant, and dead-lettering it would leave the tenant pending_setup.
+  const stopping = new AbortController();
+  const subscribers = provisionerSubscribers.map(
+    (subscriber): Subscriber<ProvisionerContext> => ({
+      event: subscriber.event,
+      handle: waitOutDatabaseOutages(subscriber.handle, { signal: stopping.signal, logger: (_event, context) => context.log }),
+    }),
+  );
 
   const consumer = consumeTenantEvents(
     { ...deps, producer },
-    provisionerSubscribers,
+    subscribers,
     (message, log): ProvisionerContext => ({
       orm,
       producer,
@@ -49,6 +58,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
     ready: consumer.ready,
     stop: () =>
       (stopped ??= (async () => {
+        stopping.abort(); // a message waiting for the database is left for redelivery
         await consumer.stop();
         if (!deps.producer) await producer.disconnect();
       })()),

@@ -1,6 +1,8 @@
 /**
- * In-process retry of a failing handler. Five attempts spread over ~5 s ride out a restarting
- * database or a lock, yet a poison message reaches the dead-letter topic quickly.
+ * In-process retry of a failing handler. Five attempts spread over ~5 s ride out a lock or a
+ * dropped connection, yet a poison message reaches the dead-letter topic quickly. A database outage
+ * longer than that is not this policy's job: the tenant-events workers and tenant-api's
+ * provisioning-results consumer wait it out (worker-kit's waitOutDatabaseOutages).
  */
 export const RETRY_DEFAULTS = {
   /** Total tries, the first included. */

@@ -3,6 +3,8 @@ export type { Subscriber } from './subscriber.ts';
 export { routeEvents } from './event-router.ts';
 export { consumeTenantEvents } from './tenant-events-consumer.ts';
 export type { TenantEventWorkerDeps } from './tenant-events-consumer.ts';
+export { isDatabaseUnreachable, waitOutDatabaseOutages } from './database-outage.ts';
+export type { WaitOutDatabaseOutagesOptions } from './database-outage.ts';
 export { runWorkerProcess } from './worker-process.ts';
 export type { StartedWorker, WorkerProcessOptions, WorkerProcessRuntime, WorkerStartContext } from './worker-process.ts';
 export type { WorkerResources } from './worker-resources.ts';

@@ -3,6 +3,7 @@ import { recordProvisioningOutcome, type ControlOrm } from '@tenantry/control-db
 import { runConsumer, type RunningConsumer } from '@tenantry/kafka';
 import { createEventDispatcher } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
+import { waitOutDatabaseOutages } from '@tenantry/worker-kit';
 
 export interface ProvisioningResultsOptions {
   kafka: Kafka;
@@ -19,7 +20,8 @@ export interface ProvisioningResultsOptions {
 /**
  * Turns the provisioner's reports into tenant state: pending_setup → active / setup_failed, with
  * TenantProvisioned / TenantProvisioningFailed written to the outbox in the same transaction.
- * Redelivered reports change nothing (recordProvisioningOutcome recognises them).
+ * Redelivered reports change nothing (recordProvisioningOutcome recognises them). A database outage
+ * is waited out (waitOutDatabaseOutages), never dead-lettered.
  */
 export function consumeProvisioningResults(options: ProvisioningResultsOptions): RunningConsumer {
   const { orm, logger } = options;
@@ -51,13 +53,23 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
     },
     { onUnknown: (type) => logger.debug({ type }, 'ignoring unknown event type') },
   );
-  return runConsumer({
+  // A database outage holds the report until PostgreSQL answers again, however long: dead-lettering
+  // it would leave the tenant pending_setup.
+  const stopping = new AbortController();
+  const consumer = runConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
     topics: [options.topic],
     fromBeginning: true,
-    handle: dispatch,
+    handle: waitOutDatabaseOutages(dispatch, { signal: stopping.signal, logger }),
     retry: options.retry,
     logger,
   });
+  return {
+    ready: consumer.ready,
+    stop: () => {
+      stopping.abort(); // a report waiting for the database is left for redelivery
+      return consumer.stop();
+    },
+  };
 }
