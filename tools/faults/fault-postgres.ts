@@ -47,11 +47,11 @@ function explain(command: string, error: unknown): FaultPostgresError {
     );
   }
   const output = `${failure.stderr ?? ''}${failure.stdout ?? ''}`.trim() || failure.message;
-  const denied = /permission denied|must be run as root|not permitted|Operation not permitted|EACCES/i.test(output);
+  const denied = /permission denied|root privileges|must be run as root|not permitted|cannot change permissions|EACCES/i.test(output);
   return new FaultPostgresError(
     `${command} failed: ${output}` +
       (denied
-        ? `\nThe database-restart fault scenario creates, stops and drops a cluster of its own (never the shared '* main'); ` +
+        ? `\nThe database-restart fault scenario creates, stops and drops a cluster of its own (never the machine's shared 'main' cluster); ` +
           `run the fault suite as root (as CI does), or as a user allowed to run pg_createcluster and write /etc/postgresql and /var/lib/postgresql.`
         : ''),
   );
