@@ -62,4 +62,4 @@ export {
   type UserMembership,
   type EventHistoryPage,
 } from './directory-queries.ts';
-export { recordSchemaVersion, readSchemaLedger, type SchemaLedgerEntry } from './record-schema-version.ts';
+export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
