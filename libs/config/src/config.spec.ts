@@ -12,6 +12,15 @@ describe('loadConfig', () => {
     expect(config.jwtIsDevelopmentSecret).toBe(true);
     expect(config.topics).toEqual({ tenantEvents: 'tenant.events', tenantProvisioning: 'tenant.provisioning' });
     expect(config.bootstrapSuperuser).toBeNull();
+    expect(config.provisionerConcurrency).toBe(4);
+  });
+
+  it('reads PROVISIONER_CONCURRENCY as a whole number from 1 to 32', () => {
+    expect(loadConfig({ PROVISIONER_CONCURRENCY: '1' }).provisionerConcurrency).toBe(1);
+    expect(loadConfig({ PROVISIONER_CONCURRENCY: '32' }).provisionerConcurrency).toBe(32);
+    for (const bad of ['0', '33', '2.5', 'four', '-1']) {
+      expect(() => loadConfig({ PROVISIONER_CONCURRENCY: bad })).toThrow(/PROVISIONER_CONCURRENCY/);
+    }
   });
 
   it('prefixes topic names', () => {

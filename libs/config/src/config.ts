@@ -18,6 +18,11 @@ export interface Config {
   loginRateLimitMax: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Tenant events the provisioner handles at once: different tenants in parallel, one tenant's
+   * events always one after another in order. Each holds a database connection while it runs.
+   */
+  provisionerConcurrency: number;
   topics: { tenantEvents: string; tenantProvisioning: string };
   /**
    * Consumer groups, prefixed like the topics: kafkajs spreads a group's partitions over all its
@@ -49,6 +54,9 @@ const schema = {
     LOGIN_RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 20 },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 1048576 },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    // Each in-flight provisioning holds a pooled connection; 32 keeps a few replicas well under
+    // PostgreSQL's default max_connections (100).
+    PROVISIONER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 32, default: 4 },
   },
   dependencies: {
     BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
@@ -117,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitMax: raw.LOGIN_RATE_LIMIT_MAX as number,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
+    provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
     groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
   };

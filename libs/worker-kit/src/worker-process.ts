@@ -28,6 +28,8 @@ export interface WorkerProcessOptions {
   name: string;
   /** Starts the consumer once PostgreSQL and Kafka answer. */
   start: (context: WorkerStartContext) => StartedWorker | Promise<StartedWorker>;
+  /** Connections in the database pool (default 5): at least one per message handled at once. */
+  databasePoolSize?: (config: Config) => number;
 }
 
 /** The parts of `process` the lifecycle uses; tests pass their own. */
@@ -87,7 +89,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
   }
 
   try {
-    const resources = await openWorkerResources(name, config, logger, shutdown);
+    const resources = await openWorkerResources(name, config, logger, shutdown, { poolMax: options.databasePoolSize?.(config) });
     const worker = await options.start({
       ...resources,
       config,

@@ -19,9 +19,15 @@ export interface WorkerResources {
  * and the two topics if missing. Each resource is registered with `shutdown` as soon as it exists,
  * so a failure halfway still closes what was opened.
  */
-export async function openWorkerResources(name: string, config: Config, logger: Logger, shutdown: Shutdown): Promise<WorkerResources> {
+export async function openWorkerResources(
+  name: string,
+  config: Config,
+  logger: Logger,
+  shutdown: Shutdown,
+  { poolMax }: { poolMax?: number } = {},
+): Promise<WorkerResources> {
   await ensureDatabase(config.databaseUrl); // SPEC §6: created if missing, whichever service starts first
-  const orm = await createTenantSchemaOrm({ databaseUrl: config.databaseUrl, logger });
+  const orm = await createTenantSchemaOrm({ databaseUrl: config.databaseUrl, logger, ...(poolMax ? { poolMax } : {}) });
   shutdown.add('closing the database pool', () => orm.close());
   await orm.em.fork().execute('select 1'); // the pool connects lazily: fail now, with the real reason
   const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${name}`, logger });
