@@ -100,9 +100,14 @@ it('dead-letters invalid JSON, an invalid event and an event whose handler keeps
   report('poison message', counts, { poison_sent: 3, dlq_provisioner: provisionerDlq.length, dlq_dte_sync: dteSyncDlq.length });
 
   // The two malformed messages: dead-lettered by both groups, source offset and error recorded.
+  // They belong to different tenants, which the provisioner handles side by side
+  // (PROVISIONER_CONCURRENCY): their dead letters may arrive in either order.
   for (const dlq of [provisionerDlq, dteSyncDlq]) {
     const malformed = dlq.filter((r) => poisonOffsets.includes(r.headers[DLQ_HEADERS.sourceOffset]));
-    expect(malformed.map((r) => r.value)).toEqual(poison.map((p) => p.value));
+    expect(Object.fromEntries(malformed.map((r) => [r.headers[DLQ_HEADERS.sourceOffset], r.value]))).toEqual(
+      Object.fromEntries(poison.map((p, i) => [poisonOffsets[i], p.value])),
+    );
+    expect(malformed).toHaveLength(poison.length);
     for (const record of malformed) {
       expect(record.headers[DLQ_HEADERS.sourceTopic]).toBe(topic);
       expect(record.headers[DLQ_HEADERS.error].length).toBeGreaterThan(0);
