@@ -17,6 +17,17 @@ export interface FleetLedger {
   read(): Promise<FleetLedgerEntry[]>;
   /** Sets the tenant's schema version (and emits its event); must be a no-op when unchanged. */
   record(tenantId: string, schemaVersion: string): Promise<unknown>;
+  /**
+   * Optional: `record` for many tenants in one write (e.g. one control transaction). Resolves with
+   * one outcome per entry, in order: `null` = recorded, an error = that tenant was not. Rejecting
+   * means none was recorded. With it, `migrate up` writes the ledger in batches.
+   */
+  recordMany?(entries: readonly FleetLedgerWrite[]): Promise<readonly (Error | null)[]>;
+}
+
+export interface FleetLedgerWrite {
+  tenantId: string;
+  schemaVersion: string;
 }
 
 /** Statuses whose tenant must have a schema: provisioned once, and deactivation keeps the schema. */

@@ -3,10 +3,13 @@ import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrati
 import { TenantSchemaError } from './errors.ts';
 import { acquireFleetLock } from './fleet-lock.ts';
 import type { FleetLedger } from './fleet-ledger.ts';
+import { LedgerWriter, type LedgerWriteOutcome, type LedgerWriterOptions } from './fleet-ledger-writer.ts';
 import { createFleetOrm } from './fleet-orm.ts';
+import { NEEDS_ORM, PgSchemaMigrator } from './fleet-pg-migrator.ts';
 import { readFleetStatus, type SchemaStatus } from './fleet-status.ts';
-import { migrateTenantSchema } from './migrate-tenant-schema.ts';
+import { migrateTenantSchema, type MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
 import { runLimited } from './run-limited.ts';
+import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 
 export type TenantMigrateOutcome = 'ok' | 'failed' | 'skipped';
 /** `up-to-date`: nothing to do; `no-schema`: the tenant has no schema (provisioning's job); `canary-failed` / `interrupted`: not attempted. */
@@ -27,6 +30,7 @@ export interface TenantMigrateResult {
   applied: string[];
   /** Whether this run changed `schema_version` in the control ledger. */
   ledgerUpdated: boolean;
+  /** The schema's transaction, plus its share of the (batched) control-ledger write it was part of. */
   durationMs: number;
 }
 
@@ -72,6 +76,11 @@ export interface MigrateFleetOptions {
   statuses?: readonly string[];
   lockTimeoutMs?: number;
   schemasPerConnection?: number;
+  /**
+   * Control-ledger batching, when the ledger has `recordMany` (default: 100 entries or 200 ms,
+   * whichever comes first). Without `recordMany` every schema is recorded on its own.
+   */
+  ledgerBatch?: LedgerWriterOptions;
   /** Abort = finish the schemas in flight, start no more (Ctrl-C). */
   signal?: AbortSignal;
   logger?: Logger;
@@ -87,7 +96,8 @@ interface WorkItem {
 
 /**
  * Brings every selected tenant schema to the newest migration: a canary wave first, then the rest
- * `concurrency` at a time, one transaction per schema, then the control ledger per schema.
+ * `concurrency` at a time, one transaction per schema, then the control ledger (batched when the
+ * ledger has `recordMany`; always after the schema committed).
  * Failures are per schema and never stop the others. Resumable: the plan is read from the schemas'
  * own tracking tables at every start, so a re-run continues where a crash or Ctrl-C stopped.
  */
@@ -101,6 +111,7 @@ export async function migrateFleet({
   statuses,
   lockTimeoutMs = 2000,
   schemasPerConnection = 100,
+  ledgerBatch,
   signal,
   logger,
   onPlan,
@@ -145,10 +156,12 @@ export async function migrateFleet({
 
     let stopped: FleetMigrateReport['stopped'] = null;
     if (work.length > 0) {
+      // The ORM builds the migration classes and runs what the plain path cannot (see fleet-pg-migrator.ts).
       const orm = await createFleetOrm({ databaseUrl, connections: concurrency, schemasPerConnection });
+      const pgMigrator = new PgSchemaMigrator(orm, migrations, { databaseUrl, connections: concurrency, schemasPerConnection });
+      const writer = new LedgerWriter(ledger, ledgerBatch);
       const progress: FleetProgress = { done: 0, total: work.length, failed: 0, wave: 'canary' };
-      const run = async (item: WorkItem) => {
-        const result = await migrateOne(item, { orm, ledger, migrations, lockTimeoutMs });
+      const report = (item: WorkItem, result: TenantMigrateResult) => {
         results.set(item.status.tenantId, result);
         progress.done += 1;
         if (result.outcome === 'failed') progress.failed += 1;
@@ -156,17 +169,45 @@ export async function migrateFleet({
         if (result.outcome === 'failed') logger?.info({ tenant_id: result.tenantId, schema: result.schemaName, err: result.error }, 'tenant schema migration failed');
         onResult?.(result, { ...progress });
       };
+      // A schema is reported once its ledger entry is written; with batching, the lane goes on to
+      // the next schema meanwhile.
+      const recording = new Set<Promise<void>>();
+      let reportError: { error: unknown } | undefined;
+      const run = async (item: WorkItem) => {
+        const step = await migrateOne(item, { orm, pgMigrator, migrations, lockTimeoutMs });
+        if (!('record' in step)) return report(item, step);
+        const written = writer
+          .write(item.status.tenantId, step.record)
+          .then((outcome) => report(item, withLedger(step.result, outcome)))
+          .catch((error: unknown) => {
+            reportError ??= { error };
+          });
+        // Unbatched, the lane waits for its write, one schema after the other as before batching.
+        if (!writer.batching) return written;
+        recording.add(written);
+        void written.then(() => recording.delete(written));
+      };
+      const settle = async () => {
+        await writer.flush();
+        await Promise.all([...recording]);
+        if (reportError) throw reportError.error;
+      };
       try {
         await runLimited(canaryItems, concurrency, run, signal);
+        await settle();
         const canaryFailed = canaryItems.some((item) => results.get(item.status.tenantId)?.outcome === 'failed');
         if (canaryFailed) {
           stopped = 'canary-failed';
         } else if (!signal?.aborted) {
           await runLimited(mainItems, concurrency, run, signal);
         }
+        await settle();
         if (!stopped && signal?.aborted) stopped = 'interrupted';
       } finally {
-        await orm.close(true);
+        // Whatever happened, committed schemas get their ledger entries before the connections close.
+        await writer.flush().catch(() => undefined);
+        await Promise.allSettled([...recording]);
+        await Promise.allSettled([pgMigrator.close(), orm.close(true)]);
       }
       for (const item of work) {
         if (!results.has(item.status.tenantId)) results.set(item.status.tenantId, skipped(item.status, stopped ?? 'interrupted', item.wave));
@@ -190,16 +231,24 @@ export async function migrateFleet({
   }
 }
 
+type MigrateStep = TenantMigrateResult | { result: TenantMigrateResult; record: string };
+
+/**
+ * One schema's transaction, through the plain-pg path (fleet-pg-migrator.ts) or, for what that
+ * path does not cover, MikroORM's migrator (migrateTenantSchema). Returns the final result, or the
+ * result so far plus the version the control ledger must be told (`record`).
+ */
 async function migrateOne(
   { status, wave }: WorkItem,
-  { orm, ledger, migrations, lockTimeoutMs }: { orm: Parameters<typeof migrateTenantSchema>[0]; ledger: FleetLedger; migrations: readonly TenantMigration[]; lockTimeoutMs: number },
-): Promise<TenantMigrateResult> {
+  { orm, pgMigrator, migrations, lockTimeoutMs }: { orm: TenantSchemaOrm; pgMigrator: PgSchemaMigrator; migrations: readonly TenantMigration[]; lockTimeoutMs: number },
+): Promise<MigrateStep> {
   const started = performance.now();
   const base = { tenantId: status.tenantId, schemaName: status.schemaName, tenantStatus: status.tenantStatus, wave };
   const elapsed = () => Math.round(performance.now() - started);
-  let outcome;
+  let outcome: MigrateTenantSchemaResult | typeof NEEDS_ORM = NEEDS_ORM;
   try {
-    outcome = await migrateTenantSchema(orm, status.schemaName, { migrations, lockTimeoutMs });
+    if (await pgMigrator.canRun(status.pending)) outcome = await pgMigrator.migrate(status.schemaName, lockTimeoutMs);
+    if (outcome === NEEDS_ORM) outcome = await migrateTenantSchema(orm, status.schemaName, { migrations, lockTimeoutMs });
   } catch (error) {
     return {
       ...base,
@@ -213,27 +262,39 @@ async function migrateOne(
     };
   }
   if (!outcome.found) return { ...skipped(status, 'no-schema', wave), durationMs: elapsed() };
-  const done = { ...base, fromVersion: outcome.fromVersion, schemaVersion: outcome.schemaVersion, applied: outcome.applied };
-  let ledgerUpdated = false;
-  if (outcome.schemaVersion !== null && outcome.schemaVersion !== status.ledgerVersion) {
-    try {
-      await ledger.record(status.tenantId, outcome.schemaVersion);
-      ledgerUpdated = true;
-    } catch (error) {
-      // The schema is migrated and committed (it is the truth); only the ledger lags. A re-run
-      // finds the schema up to date and the ledger behind, and records it then.
-      const { message } = describe(error);
-      return {
-        ...done,
-        outcome: 'failed',
-        error: { code: 'TNT_ERR_LEDGER_UPDATE_FAILED', message: `schema migrated, control ledger not updated: ${message}`, retryLater: true },
-        ledgerUpdated,
-        durationMs: elapsed(),
-      };
-    }
+  const changed = outcome.applied.length > 0;
+  const result: TenantMigrateResult = {
+    ...base,
+    fromVersion: outcome.fromVersion,
+    schemaVersion: outcome.schemaVersion,
+    applied: outcome.applied,
+    outcome: changed ? 'ok' : 'skipped',
+    ...(changed ? {} : { reason: 'up-to-date' as const }),
+    ledgerUpdated: false,
+    durationMs: elapsed(),
+  };
+  if (outcome.schemaVersion !== null && outcome.schemaVersion !== status.ledgerVersion) return { result, record: outcome.schemaVersion };
+  return result;
+}
+
+/** The result once the control ledger was written (or not): its share of the write counts in durationMs. */
+function withLedger(result: TenantMigrateResult, { error, ms }: LedgerWriteOutcome): TenantMigrateResult {
+  const durationMs = Math.round(result.durationMs + ms);
+  if (error !== undefined) {
+    // The schema is migrated and committed (it is the truth); only the ledger lags. A re-run
+    // finds the schema up to date and the ledger behind, and records it then.
+    const { message } = describe(error);
+    const { reason: _reason, ...rest } = result;
+    return {
+      ...rest,
+      outcome: 'failed',
+      error: { code: 'TNT_ERR_LEDGER_UPDATE_FAILED', message: `schema migrated, control ledger not updated: ${message}`, retryLater: true },
+      ledgerUpdated: false,
+      durationMs,
+    };
   }
-  const changed = outcome.applied.length > 0 || ledgerUpdated;
-  return { ...done, outcome: changed ? 'ok' : 'skipped', ...(changed ? {} : { reason: 'up-to-date' as const }), ledgerUpdated, durationMs: elapsed() };
+  const { reason: _reason, ...rest } = result;
+  return { ...rest, outcome: 'ok', ledgerUpdated: true, durationMs };
 }
 
 function skipped(status: WorkItem['status'], reason: SkipReason, wave: TenantMigrateResult['wave'] = null): TenantMigrateResult {

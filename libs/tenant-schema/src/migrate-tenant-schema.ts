@@ -1,7 +1,7 @@
 import type { TenantMigration } from '@tenantry/tenant-migrations';
 import { readSchemaVersionIn, schemaExists } from './catalog.ts';
 import { TenantSchemaError } from './errors.ts';
-import { SQLSTATE, sqlStateOf } from './sql-state.ts';
+import { migrationError } from './migration-error.ts';
 import { lockTenantSchema } from './tenant-lock.ts';
 import { createTenantMigrator } from './tenant-migrator.ts';
 import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
@@ -49,19 +49,6 @@ export async function migrateTenantSchema(
       return { found: true, fromVersion, schemaVersion, applied: applied.map((m) => m.name) } as const;
     });
   } catch (error) {
-    if (error instanceof TenantSchemaError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    const where = current ? `migration ${current}` : 'preparation';
-    if (sqlStateOf(error) === SQLSTATE.LOCK_NOT_AVAILABLE) {
-      throw new TenantSchemaError(
-        'TNT_ERR_LOCK_TIMEOUT',
-        `${schemaName}: lock not granted within ${lockTimeoutMs} ms in ${where} (application traffic holds it); rolled back, run migrate up again later.`,
-        { retriable: true, cause: error },
-      );
-    }
-    throw new TenantSchemaError('TNT_ERR_MIGRATION_FAILED', `${schemaName}: ${where} failed (rolled back, nothing kept): ${reason}`, {
-      retriable: false,
-      cause: error,
-    });
+    throw migrationError(schemaName, current, lockTimeoutMs, error);
   }
 }

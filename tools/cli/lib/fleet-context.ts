@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, type ControlOrm } from '@tenantry/control-db';
+import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import type { FleetLedger } from '@tenantry/tenant-schema';
 import { CliError } from './cli-error.ts';
@@ -16,7 +16,8 @@ export interface FleetContext {
 
 /**
  * What `migrate status|up` need: the database, the control ledger (read in bulk, written through
- * control-db's `recordSchemaVersion`) and the tenant migration list. Never creates the database or
+ * control-db's `recordSchemaVersions` in batches, or `recordSchemaVersion` one tenant at a time) and
+ * the tenant migration list. Never creates the database or
  * the control schema: a CLI pointed at the wrong DATABASE_URL must say so, not build an empty one.
  */
 export async function openFleetContext(ctx: CliContext, { migrationsModule }: { migrationsModule?: string } = {}): Promise<FleetContext> {
@@ -41,6 +42,8 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule }: { 
     ledger: {
       read: () => readSchemaLedger(control),
       record: (tenantId, schemaVersion) => recordSchemaVersion(control, tenantId, schemaVersion),
+      // migrate up writes the ledger in batches: one control transaction per batch.
+      recordMany: async (entries) => (await recordSchemaVersions(control, entries)).map((outcome) => ('error' in outcome ? outcome.error : null)),
     },
     close: () => control.close(true),
   };

@@ -113,6 +113,19 @@ describe(`migrate up over ${FLEET_SIZE} tenant schemas with one broken`, () => {
     );
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
+    // A schema's statements and its commit go out in one round trip: a transaction the server was
+    // running at the kill still ends (committed whole or rolled back whole) before its backend
+    // notices the dead client. Look once those backends are gone.
+    await waitFor(
+      'the killed run\'s backends to end',
+      async () => {
+        const [{ n }] = await fleet.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'tenantry-migrate%'`,
+        );
+        return n === 0 || undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
 
     const before = await fixtureRecords(fleet, THIRD_MIGRATION);
     const doneBefore = [...before].filter(([, n]) => n === 1).map(([schema]) => schema);

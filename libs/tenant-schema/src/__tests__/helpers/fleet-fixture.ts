@@ -1,4 +1,4 @@
-import { createControlOrm, migrateControlSchema, readSchemaLedger, recordSchemaVersion, type ControlOrm } from '@tenantry/control-db';
+import { createControlOrm, migrateControlSchema, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
 import { LATEST_TENANT_MIGRATION } from '@tenantry/tenant-migrations';
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
@@ -12,7 +12,10 @@ export interface Fleet {
   control: ControlOrm;
   tenants: TenantSchemaOrm;
   tenantIds: string[];
+  /** The control ledger written one tenant at a time (`record` only). */
   ledger: FleetLedger;
+  /** The same ledger with `recordMany`, as the CLI wires it: migrate up then writes it in batches. */
+  batchedLedger: FleetLedger;
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Adds `count` provisioned tenants (schema, role, ledger row `active`). */
   provision(count: number): Promise<string[]>;
@@ -64,6 +67,11 @@ export async function createFleet(size: number): Promise<Fleet> {
     tenants,
     tenantIds,
     ledger: { read: () => readSchemaLedger(control), record: (id, version) => recordSchemaVersion(control, id, version) },
+    batchedLedger: {
+      read: () => readSchemaLedger(control),
+      record: (id, version) => recordSchemaVersion(control, id, version),
+      recordMany: async (entries) => (await recordSchemaVersions(control, entries)).map((outcome) => ('error' in outcome ? outcome.error : null)),
+    },
     query,
     provision,
     async close() {
