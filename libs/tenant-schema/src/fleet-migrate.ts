@@ -75,6 +75,7 @@ export interface MigrateFleetOptions {
   /** Control statuses to include (default: all). */
   statuses?: readonly string[];
   lockTimeoutMs?: number;
+  /** Schemas one connection migrates before it is replaced (default 1000). */
   schemasPerConnection?: number;
   /**
    * Control-ledger batching, when the ledger has `recordMany` (default: 100 entries or 200 ms,
@@ -110,7 +111,7 @@ export async function migrateFleet({
   tenantIds,
   statuses,
   lockTimeoutMs = 2000,
-  schemasPerConnection = 100,
+  schemasPerConnection = 1000,
   ledgerBatch,
   signal,
   logger,
@@ -124,7 +125,9 @@ export async function migrateFleet({
   const startedAt = new Date();
   const lock = await acquireFleetLock(databaseUrl);
   try {
-    const fleet = await readFleetStatus({ databaseUrl, ledger, migrations, tenantIds, schemasPerConnection: schemasPerConnection * 10 });
+    // A status reader opens one relation per schema: the status default (1000 schemas per backend,
+    // ~26 MiB) unless the caller asked for less per connection.
+    const fleet = await readFleetStatus({ databaseUrl, ledger, migrations, tenantIds, schemasPerConnection: Math.min(1000, schemasPerConnection * 10) });
     if (tenantIds) {
       const found = new Set(fleet.schemas.map((s) => s.tenantId));
       const unknown = tenantIds.filter((id) => !found.has(id));

@@ -32,7 +32,7 @@ export function register(program: Command) {
     .option('--tenant <id>', 'only this tenant (repeatable, or comma-separated)', collectTenants, [])
     .option('--status <list>', `only tenants in these control statuses (${STATUSES.join(',')})`)
     .option('--lock-timeout <duration>', 'longest wait for any lock; past it the schema fails as "retry later"', '2s')
-    .option('--schemas-per-connection <n>', 'schemas one database connection migrates before it is replaced', '100')
+    .option('--schemas-per-connection <n>', 'schemas one database connection migrates before it is replaced', '1000')
     .option('--json', 'one JSON report on stdout')
     .addOption(migrationsModuleOption())
     .action(async (options: Options, command: Command) => {
