@@ -20,6 +20,15 @@ type HelperSql = {
 /** Raised by the guard driver: a migration's `up()` wanted the database, so only MikroORM's migrator can run it. */
 class UsesDatabase extends Error {}
 
+export interface PgSchemaMigratorOptions {
+  databaseUrl: string;
+  /** Pool size: one connection per schema in flight. */
+  connections: number;
+  /** Schemas per connection before it is closed and replaced (pg-pool `maxUses`). */
+  schemasPerConnection: number;
+  applicationName?: string;
+}
+
 /**
  * `migrate up`'s per-schema path on a plain `pg` connection: the same SQL MikroORM's migrator (with
  * tenant-migrator.ts's batching runner) sends for a tenant schema, in 2 round trips per schema
@@ -38,20 +47,10 @@ class UsesDatabase extends Error {}
  * (`this.execute`, `getEntityManager`) or adds a query that is not an SQL string. The caller then
  * runs MikroORM's migrator for that schema (migrateTenantSchema).
  */
-export interface PgSchemaMigratorOptions {
-  databaseUrl: string;
-  /** Pool size: one connection per schema in flight. */
-  connections: number;
-  /** Schemas per connection before it is closed and replaced (pg-pool `maxUses`). */
-  schemasPerConnection: number;
-  applicationName?: string;
-}
-
 export class PgSchemaMigrator {
   readonly #orm: TenantSchemaOrm;
   readonly #migrations: readonly TenantMigration[];
   readonly #pool: pg.Pool;
-  readonly #guard: { driver: unknown; usedDatabase: boolean };
   readonly #helper: HelperSql;
   readonly #charset: string;
   readonly #dbName: string;
@@ -68,25 +67,30 @@ export class PgSchemaMigrator {
     this.#pool = new pg.Pool({ connectionString: databaseUrl, max: connections, maxUses: schemasPerConnection, application_name: applicationName });
     // An idle connection that breaks is reported by the next checkout; without a listener it would crash the process.
     this.#pool.on('error', () => undefined);
-    const driver = orm.em.getDriver();
+    this.#helper = orm.em.getPlatform().getSchemaHelper() as unknown as HelperSql;
+    this.#charset = orm.config.get('charset') as string;
+    this.#dbName = orm.config.get('dbName') as string;
+    this.#disableForeignKeys = (orm.config.get('migrations') as { disableForeignKeys?: boolean }).disableForeignKeys;
+  }
+
+  /**
+   * A driver for one migration instance that never reaches the database: `this.execute()`
+   * (resolved with no rows, so an un-awaited call cannot crash the process) and
+   * `getEntityManager()` only mark the instance as needing MikroORM's migrator. One per instance:
+   * schemas are prepared concurrently.
+   */
+  #guardDriver(): { driver: unknown; usedDatabase: boolean } {
     const guard = { driver: undefined as unknown, usedDatabase: false };
     const refuse = () => {
       guard.usedDatabase = true;
       throw new UsesDatabase('the migration uses the database in up()');
     };
-    // A driver for the migration instances that never reaches the database: `this.execute()`
-    // (resolved with no rows, so an un-awaited call cannot crash the process) and
-    // `getEntityManager()` only mark the migration as needing MikroORM's migrator.
-    guard.driver = Object.create(driver, {
+    guard.driver = Object.create(this.#orm.em.getDriver(), {
       execute: { value: async () => ((guard.usedDatabase = true), []) },
       createEntityManager: { value: refuse },
       getConnection: { value: refuse },
     });
-    this.#guard = guard;
-    this.#helper = orm.em.getPlatform().getSchemaHelper() as unknown as HelperSql;
-    this.#charset = orm.config.get('charset') as string;
-    this.#dbName = orm.config.get('dbName') as string;
-    this.#disableForeignKeys = (orm.config.get('migrations') as { disableForeignKeys?: boolean }).disableForeignKeys;
+    return guard;
   }
 
   /** Whether every one of `names` can run on this path, as far as a dry `up()` tells (once per migration). */
@@ -187,13 +191,13 @@ export class PgSchemaMigrator {
    */
   async #statements(migration: TenantMigration, mode: 'probe' | 'run', schemaName?: string): Promise<string[] | typeof NEEDS_ORM> {
     if (this.#needsOrm.has(migration.name)) return NEEDS_ORM;
-    const instance: Migration = new migration.class(this.#guard.driver as never, this.#orm.config as never);
-    this.#guard.usedDatabase = false;
+    const guard = this.#guardDriver();
+    const instance: Migration = new migration.class(guard.driver as never, this.#orm.config as never);
     try {
       instance.reset();
       await instance.up();
     } catch (error) {
-      const usedDatabase = this.#guard.usedDatabase || error instanceof UsesDatabase;
+      const usedDatabase = guard.usedDatabase || error instanceof UsesDatabase;
       // A plain failure of up() is the migration failing: the real run reports it like MikroORM would.
       if (!usedDatabase) {
         if (mode === 'run') throw error;
@@ -201,7 +205,7 @@ export class PgSchemaMigrator {
       }
     }
     const queries = instance.getQueries();
-    if (this.#guard.usedDatabase || !queries.every((query) => typeof query === 'string')) {
+    if (guard.usedDatabase || !queries.every((query) => typeof query === 'string')) {
       this.#needsOrm.add(migration.name);
       return NEEDS_ORM;
     }
