@@ -26,9 +26,17 @@ beforeAll(async () => {
   kafka = readerKafka(cluster.brokers.join(','));
 }, 400_000);
 
+// A failed run keeps the cluster's data and logs (.data/kafka-<instance>-*) and prints the relay's
+// lines: a loss found here has not been explained yet (README, "Known gaps"), and needs them.
+let passed = false;
+
 afterAll(async () => {
+  if (!passed && stack) {
+    const relayLines = stack.logs.filter((line) => line.startsWith('[tenant-api]') && /relay|outbox|kafka/i.test(line));
+    console.log([`cluster ${instance} kept for inspection under .data/; the relay's last lines:`, ...relayLines.slice(-80)].join('\n'));
+  }
   await stack?.stop();
-  await stopKafkaCluster({ instance, purge: true });
+  await stopKafkaCluster({ instance, purge: passed });
 }, 300_000);
 
 async function tenantEventsLeaders(): Promise<{ leaders: Map<number, number>; replicas: number[]; minIsr: string | undefined }> {
@@ -86,4 +94,5 @@ it(`loses no acknowledged event when the leader of tenant.events dies during ${T
 
   expect(ackedAtKill).toBeGreaterThan(0);
   expect(counts).toMatchObject({ created: TENANTS + 1, active: TENANTS + 1, lost: 0, duplicated: 0, outOfOrder: 0 });
+  passed = true;
 });
