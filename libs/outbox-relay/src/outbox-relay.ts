@@ -1,12 +1,13 @@
 import pg from 'pg';
 import type { Kafka } from 'kafkajs';
-import { createIdempotentProducer, type IdempotentProducer } from '@tenantry/kafka';
+import { KafkaPlumbingError, createIdempotentProducer, type IdempotentProducer } from '@tenantry/kafka';
 import { fetchOutboxBatch, markPublished, tryAcquireRelayLock, OUTBOX_CHANNEL } from '@tenantry/control-db';
 import { toKafkaMessage } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
 
+/** A failure to publish (kafkajs's own, or our check that every partition acknowledged). */
 function isKafkaError(error: unknown): boolean {
-  return error instanceof Error && error.name.startsWith('KafkaJS');
+  return error instanceof KafkaPlumbingError || (error instanceof Error && error.name.startsWith('KafkaJS'));
 }
 
 export interface OutboxRelayOptions {
@@ -77,10 +78,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishBatch(client: pg.Client, producer: IdempotentProducer): Promise<number> {
     const batch = await fetchOutboxBatch(client, controlSchema, batchSize);
     if (batch.length === 0) return 0;
-    await producer.send(topic, batch.map((entry) => toKafkaMessage(entry.event)));
+    const acknowledged = await producer.send(topic, batch.map((entry) => toKafkaMessage(entry.event)));
     await markPublished(client, controlSchema, batch.map((entry) => entry.seq));
     published += batch.length;
-    log.debug({ count: batch.length, last_seq: batch[batch.length - 1].seq }, 'published outbox batch');
+    if (log.isLevelEnabled('debug')) {
+      const offsets = acknowledged.map((entry) => `${entry.partition}@${entry.baseOffset}`).join(' ');
+      log.debug({ count: batch.length, first_seq: batch[0].seq, last_seq: batch[batch.length - 1].seq, offsets }, 'published outbox batch');
+    }
     return batch.length;
   }
 
