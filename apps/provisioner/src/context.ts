@@ -1,6 +1,6 @@
 import type { IdempotentProducer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
+import type { ProvisionTenantSchemaOptions, SparePool, TenantSchemaOrm } from '@tenantry/tenant-schema';
 
 /** What every provisioner handler gets for one consumed event. */
 export interface ProvisionerContext {
@@ -10,6 +10,8 @@ export interface ProvisionerContext {
   topics: { tenantEvents: string; tenantProvisioning: string };
   /** Tenant migrations to apply; undefined means all of `tenant-migrations/`. */
   migrations?: ProvisionTenantSchemaOptions['migrations'];
+  /** The pool of pre-built schemas a new tenant is given, when PROVISIONER_SPARE_SCHEMAS > 0. */
+  spares?: SparePool;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
   log: Logger;
   /** 1 on the first try, +1 per in-process retry of the same message. */

@@ -20,7 +20,12 @@ export async function provisionTenant(
   let result;
   try {
     // The role of a tenant that is already inactive is born without LOGIN.
-    result = await provisionTenantSchema(context.orm, tenant, { roleLogin: tenant.is_active, migrations: context.migrations });
+    result = await provisionTenantSchema(context.orm, tenant, {
+      roleLogin: tenant.is_active,
+      migrations: context.migrations,
+      claimSpare: context.spares !== undefined,
+    });
+    if (result.fromSpare) context.spares?.wake(); // build its replacement, off the request path
   } catch (error) {
     if (!(error instanceof TenantSchemaError) || isDatabaseUnreachable(error)) throw error;
     if (error.retriable && !context.lastAttempt) {
@@ -41,6 +46,7 @@ export async function provisionTenant(
       schema: result.schemaName,
       schema_version: result.schemaVersion,
       created: result.created,
+      from_spare: result.fromSpare,
       applied: result.appliedMigrations,
       duration_ms: result.durationMs,
     },

@@ -1,5 +1,5 @@
 import { RETRY_DEFAULTS, createIdempotentProducer, type IdempotentProducer, type RunConsumerOptions } from '@tenantry/kafka';
-import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
+import { startSparePool, type ProvisionTenantSchemaOptions, type TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { provisionerSubscribers } from './handlers/index.ts';
@@ -12,6 +12,8 @@ export interface ProvisionerDeps extends TenantEventWorkerDeps {
   retry?: RunConsumerOptions['retry'];
   /** Tenant migrations to apply (default: all); tests inject a failing one. */
   migrations?: ProvisionTenantSchemaOptions['migrations'];
+  /** Spare schemas to keep built ahead (PROVISIONER_SPARE_SCHEMAS); 0 or omitted: none. */
+  spareSchemas?: number;
 }
 
 export interface ProvisionerWorker {
@@ -28,6 +30,7 @@ export interface ProvisionerWorker {
 export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   const { kafka, orm, topics, migrations } = deps;
   const producer = deps.producer ?? createIdempotentProducer(kafka);
+  const spares = deps.spareSchemas ? startSparePool(orm, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
   const maxAttempts = deps.retry?.attempts ?? RETRY_DEFAULTS.attempts;
   // A database outage holds the message until PostgreSQL answers again, however long: it says
   // nothing about the tenant, and dead-lettering it would leave the tenant pending_setup.
@@ -47,6 +50,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       producer,
       topics,
       migrations,
+      spares,
       log,
       attempt: message.attempt,
       lastAttempt: message.attempt >= maxAttempts,
@@ -60,6 +64,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       (stopped ??= (async () => {
         stopping.abort(); // a message waiting for the database is left for redelivery
         await consumer.stop();
+        await spares?.stop();
         if (!deps.producer) await producer.disconnect();
       })()),
   };

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.topics).toEqual({ tenantEvents: 'tenant.events', tenantProvisioning: 'tenant.provisioning' });
     expect(config.bootstrapSuperuser).toBeNull();
     expect(config.provisionerConcurrency).toBe(4);
+    expect(config.provisionerSpareSchemas).toBe(2);
   });
 
   it('reads PROVISIONER_CONCURRENCY as a whole number from 1 to 32', () => {
@@ -20,6 +21,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PROVISIONER_CONCURRENCY: '32' }).provisionerConcurrency).toBe(32);
     for (const bad of ['0', '33', '2.5', 'four', '-1']) {
       expect(() => loadConfig({ PROVISIONER_CONCURRENCY: bad })).toThrow(/PROVISIONER_CONCURRENCY/);
+    }
+  });
+
+  it('reads PROVISIONER_SPARE_SCHEMAS as a whole number from 0 (no pool) to 100', () => {
+    expect(loadConfig({ PROVISIONER_SPARE_SCHEMAS: '0' }).provisionerSpareSchemas).toBe(0);
+    expect(loadConfig({ PROVISIONER_SPARE_SCHEMAS: '100' }).provisionerSpareSchemas).toBe(100);
+    for (const bad of ['-1', '101', '1.5', 'two']) {
+      expect(() => loadConfig({ PROVISIONER_SPARE_SCHEMAS: bad })).toThrow(/PROVISIONER_SPARE_SCHEMAS/);
     }
   });
 

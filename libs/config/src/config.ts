@@ -23,6 +23,7 @@ export interface Config {
    * events always one after another in order. Each holds a database connection while it runs.
    */
   provisionerConcurrency: number;
+  provisionerSpareSchemas: number;
   topics: { tenantEvents: string; tenantProvisioning: string };
   /**
    * Consumer groups, prefixed like the topics: kafkajs spreads a group's partitions over all its
@@ -57,6 +58,9 @@ const schema = {
     // Each in-flight provisioning holds a pooled connection; 32 keeps a few replicas well under
     // PostgreSQL's default max_connections (100).
     PROVISIONER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 32, default: 4 },
+    // Pre-built tenant schemas a new tenant is given (renamed) instead of building one on the
+    // request path; 0 turns the pool off.
+    PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
   },
   dependencies: {
     BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
+    provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
     groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
   };

@@ -3,6 +3,7 @@ import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrati
 import { inspectTenant, readTrackedVersion } from './catalog.ts';
 import { TenantSchemaError } from './errors.ts';
 import { seedTenantSchema } from './seed-tenant-schema.ts';
+import { claimSpareSchema } from './spare-schemas.ts';
 import { lockTenantSchema } from './tenant-lock.ts';
 import { createTenantMigrator, trackingTableSql } from './tenant-migrator.ts';
 import { roleNameFor, schemaNameFor } from './tenant-names.ts';
@@ -17,6 +18,8 @@ export interface ProvisionTenantSchemaOptions {
   logger?: Logger;
   /** LOGIN for a role this call creates (default true); an existing role keeps its state. */
   roleLogin?: boolean;
+  /** Take a pre-built spare schema (spare-schemas.ts) for a new tenant when one exists (default false). */
+  claimSpare?: boolean;
 }
 
 export interface ProvisionTenantSchemaResult {
@@ -29,6 +32,8 @@ export interface ProvisionTenantSchemaResult {
   durationMs: number;
   /** True when this call created the schema, false when it existed already. */
   created: boolean;
+  /** True when the new schema is a spare renamed for the tenant. */
+  fromSpare: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export interface ProvisionTenantSchemaResult {
 export async function provisionTenantSchema(
   orm: TenantSchemaOrm,
   tenant: TenantSchemaInput,
-  { migrations = tenantMigrations, logger, roleLogin = true }: ProvisionTenantSchemaOptions = {},
+  { migrations = tenantMigrations, logger, roleLogin = true, claimSpare = false }: ProvisionTenantSchemaOptions = {},
 ): Promise<ProvisionTenantSchemaResult> {
   const started = performance.now();
   assertTenantInput(tenant);
@@ -57,17 +62,20 @@ export async function provisionTenantSchema(
       await lockTenantSchema(tx, schemaName);
       const found = await inspectTenant(tx, schemaName, roleName);
       const created = !found.schema;
+      // A spare already holds every table, rights and tracking table (only when the role is new too:
+      // the spare's role is renamed to the tenant's).
+      const fromSpare = created && claimSpare && !found.role && (await claimSpareSchema(tx, schemaName, roleName, { login: roleLogin }));
       // The tracking table is made here, not by the migrator: MikroORM would first ask
       // information_schema whether it exists, a query that scans all of pg_class (slower with
       // every tenant in the database), and then information_schema.schemata. A new schema gets
       // its role, default privileges and tracking table in one round trip before the migrations.
-      if (created) {
+      if (created && !fromSpare) {
         await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login: roleLogin }));
-      } else if (!found.trackingTable) {
+      } else if (!created && !found.trackingTable) {
         await tx.execute(trackingTableSql(schemaName));
       }
       // Fresh migrator per attempt: see tenant-migrator.ts for the stale-cache trap it avoids.
-      const migrator = createTenantMigrator(tx, migrations, { trackingTable: found.trackingTable ? 'exists' : 'created' });
+      const migrator = createTenantMigrator(tx, migrations, { trackingTable: found.trackingTable || fromSpare ? 'exists' : 'created' });
       migrator.on('migrating', ({ name }) => {
         currentMigration = name;
         log?.debug({ migration: name }, 'applying tenant migration');
@@ -81,11 +89,11 @@ export async function provisionTenantSchema(
       if (!schemaVersion) {
         throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);
       }
-      return { created, applied: applied.map((m) => m.name), seeded, roleCreated, schemaVersion };
+      return { created, fromSpare, applied: applied.map((m) => m.name), seeded, roleCreated, schemaVersion };
     });
     const durationMs = Math.round(performance.now() - started);
     log?.info(
-      { created: outcome.created, seeded: outcome.seeded, role_created: outcome.roleCreated, applied: outcome.applied, schema_version: outcome.schemaVersion, duration_ms: durationMs },
+      { created: outcome.created, from_spare: outcome.fromSpare, seeded: outcome.seeded, role_created: outcome.roleCreated, applied: outcome.applied, schema_version: outcome.schemaVersion, duration_ms: durationMs },
       outcome.created ? 'tenant schema provisioned' : 'tenant schema up to date',
     );
     return {
@@ -95,6 +103,7 @@ export async function provisionTenantSchema(
       appliedMigrations: outcome.applied,
       durationMs,
       created: outcome.created,
+      fromSpare: outcome.fromSpare,
     };
   } catch (error) {
     if (error instanceof TenantSchemaError) {

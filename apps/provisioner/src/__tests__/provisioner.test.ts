@@ -60,7 +60,7 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
   });
 
   /** Fresh topics and group, a running worker, and collectors on the report and dead-letter topics. */
-  async function setUp(options: { migrations?: typeof brokenMigrations } = {}) {
+  async function setUp(options: { migrations?: typeof brokenMigrations; spareSchemas?: number } = {}) {
     // Topics and group as the provisioner process derives them from its own KAFKA_TOPIC_PREFIX.
     const { topics, groups } = loadConfig({ KAFKA_TOPIC_PREFIX: uniquePrefix() });
     const groupId = groups.provisioner;
@@ -68,7 +68,7 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
     createdTopics.push(topics.tenantEvents, topics.tenantProvisioning, dlq);
     await ensureTopics(kafka, tenantTopics(topics));
     const { logger, lines } = captureLogger('provisioner');
-    const worker = startProvisioner({ kafka, orm, logger, topics, groupId, retry: fastRetry, maxWaitTimeInMs: 100, migrations: options.migrations });
+    const worker = startProvisioner({ kafka, orm, logger, topics, groupId, retry: fastRetry, maxWaitTimeInMs: 100, migrations: options.migrations, spareSchemas: options.spareSchemas });
     workers.push(worker);
     const reports = await collectTopic(kafka, topics.tenantProvisioning);
     collectors.push(reports);
@@ -214,6 +214,44 @@ describe('provisioner worker (real Kafka, real PostgreSQL)', () => {
       expect(deadLetter.headers['dlq-error']).toMatch(/^EventValidationError: .*not JSON/);
       expect(deadLetter.headers['dlq-attempts']).toBe('1'); // not retriable: no retries
       expect(reportsFor(env.reports, tenant.id, 'TenantSchemaProvisioned')).toHaveLength(1);
+    });
+  });
+
+  describe('with spare schemas (PROVISIONER_SPARE_SCHEMAS)', () => {
+    it('gives a new tenant a pre-built spare, reports it provisioned, and builds the replacement', async () => {
+      const spareNames = async () => {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like 'tenant\\_spare\\_%' order by 1`);
+          return rows.map((r) => r.nspname);
+        } finally {
+          await client.end();
+        }
+      };
+      const env = await setUp({ spareSchemas: 1 });
+      const [spare] = await waitFor('the pool to build its spare', async () => {
+        const names = await spareNames();
+        return names.length === 1 ? names : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 50 });
+      const tenant = snapshot({ version: 1, is_active: true });
+
+      await publish(env.topics.tenantEvents, createTenantEvent('TenantCreated', { tenant }));
+
+      const [report] = await waitFor('TenantSchemaProvisioned', async () => {
+        const found = reportsFor(env.reports, tenant.id, 'TenantSchemaProvisioned');
+        return found.length > 0 ? found : undefined;
+      }, { timeoutMs: 30_000 });
+      expect(report.json).toMatchObject({ data: { schema_name: schemaNameFor(tenant.id), schema_version: LATEST_TENANT_MIGRATION } });
+      expect(env.lines.some((line) => line.msg === 'tenant schema provisioned' && line.from_spare === true)).toBe(true);
+      expect(await readIssuer(orm, tenant.id)).toMatchObject({ razon_social: tenant.name });
+      expect(await canLogIn(tenant.id)).toBe(true);
+      // The spare became the tenant's schema; the pool built a new one in its place.
+      const replacement = await waitFor('a replacement spare', async () => {
+        const names = await spareNames();
+        return names.length === 1 && names[0] !== spare ? names[0] : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 50 });
+      expect(replacement).not.toBe(spare);
     });
   });
 

@@ -49,6 +49,7 @@ describe('provisionTenantSchema', () => {
       appliedMigrations: tenantMigrations.map((m) => m.name),
       durationMs: expect.any(Number),
       created: true,
+      fromSpare: false,
     });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect(await listTenantTables(orm, tenant.id)).toEqual(SPEC_TABLES);

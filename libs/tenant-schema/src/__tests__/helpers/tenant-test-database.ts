@@ -76,8 +76,13 @@ export class TenantTestDatabase {
 
   async drop(): Promise<void> {
     await Promise.all(this.#orms.map((orm) => orm.close(true)));
+    // Unclaimed spare schemas' roles (cluster-wide) go with the database too.
+    const spareRoles = await this.query<{ name: string }>(`select nspname || '_app' as name from pg_namespace where nspname like 'tenant\\_spare\\_%'`);
     await withAdmin(async (admin) => {
       await admin.query(`drop database if exists "${this.name}" with (force)`);
+      for (const { name } of spareRoles) {
+        await admin.query(`drop role if exists "${name}"`);
+      }
       for (const id of this.#tenantIds) {
         await admin.query(`drop role if exists "${roleNameFor(id)}"`);
       }
