@@ -27,5 +27,5 @@ export { migrateTenantSchema } from './migrate-tenant-schema.ts';
 export type { MigrateTenantSchemaOptions, MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
 export { PROVISIONED_STATUSES } from './fleet-ledger.ts';
 export type { FleetLedger, FleetLedgerEntry } from './fleet-ledger.ts';
-export { startSparePool, topUpSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
+export { startSparePool, topUpSpareSchemas, refreshSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
 export type { SparePool, TopUpSpareSchemasOptions } from './spare-schemas.ts';

@@ -11,7 +11,8 @@ import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 // of its own, but no tenant. Provisioning claims one by renaming schema and role, so the ~60
 // relations are not created on the request path. Its name does not match a tenant schema's
 // (`^tenant_[0-9a-f]{32}$`): fleet commands and events never see it. `migrate up` does not touch
-// spares; a claim applies whatever migration the spare lacks, in the same transaction.
+// spares: the pool catches them up when it starts (a deploy restarts it), and a claim applies
+// whatever migration the spare still lacks, in the same transaction.
 
 export const SPARE_SCHEMA_PREFIX = 'tenant_spare_';
 const SPARE_SCHEMA_PATTERN = '^tenant_spare_[0-9a-f]{32}$';
@@ -90,6 +91,26 @@ export async function topUpSpareSchemas(orm: TenantSchemaOrm, { size, migrations
   });
 }
 
+/**
+ * Applies to every spare the migrations it lacks, one transaction per spare under the spare's
+ * lock (a spare being claimed is skipped: the claim applies them). Returns how many were migrated.
+ */
+export async function refreshSpareSchemas(orm: TenantSchemaOrm, { migrations = tenantMigrations }: { migrations?: readonly TenantMigration[] } = {}): Promise<number> {
+  let refreshed = 0;
+  for (const spare of await listSpareSchemas(orm.em.fork())) {
+    const applied = await orm.em.fork().transactional(async (tx) => {
+      const [{ locked }] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked', [
+        `tenantry:tenant-schema:${spare}`,
+      ]);
+      if (!locked || (await listSpareSchemas(tx)).indexOf(spare) < 0) return 0;
+      const migrator = createTenantMigrator(tx, migrations, { trackingTable: 'exists' });
+      return (await migrator.up({ schema: spare, transaction: tx.getTransactionContext() })).length;
+    });
+    if (applied > 0) refreshed += 1;
+  }
+  return refreshed;
+}
+
 export interface SparePool {
   /** Ask for a top-up now (after a claim). */
   wake(): void;
@@ -99,9 +120,10 @@ export interface SparePool {
 }
 
 /**
- * Keeps `size` spares in the database, in the background: tops up at start, when woken (after a
- * claim), and every `intervalMs` (another replica's claim, a spare dropped by hand). Errors (the
- * database down) are logged and tried again at the next interval.
+ * Keeps `size` spares in the database, in the background: at start it catches the existing spares
+ * up with the migrations, then tops up at start, when woken (after a claim), and every
+ * `intervalMs` (another replica's claim, a spare dropped by hand). Errors (the database down) are
+ * logged and tried again at the next interval.
  */
 export function startSparePool(
   orm: TenantSchemaOrm,
@@ -114,10 +136,16 @@ export function startSparePool(
   const filled = new Promise<void>((resolve) => (markFilled = resolve));
   const log = logger?.child({ component: 'spare-pool' });
 
+  let refreshed = false;
   const loop = (async () => {
     while (!stopping) {
       woken = false;
       try {
+        if (!refreshed) {
+          const count = await refreshSpareSchemas(orm, { migrations });
+          refreshed = true;
+          if (count > 0) log?.info({ spares: count }, 'spare tenant schemas caught up with the tenant migrations');
+        }
         let spare: string | null;
         while (!stopping && (spare = await topUpSpareSchemas(orm, { size, migrations }))) {
           log?.debug({ spare }, 'spare tenant schema built');

@@ -5,6 +5,7 @@ import {
   listSpareSchemas,
   listTenantTables,
   provisionTenantSchema,
+  refreshSpareSchemas,
   readIssuer,
   roleNameFor,
   schemaNameFor,
@@ -100,6 +101,22 @@ describe('spare tenant schemas', () => {
     const result = await provisionTenantSchema(orm, tenant, { claimSpare: true, migrations: withNotes });
     expect(result).toMatchObject({ fromSpare: true, appliedMigrations: ['Migration20991231000010_add_notes'] });
     expect(await listTenantTables(orm, tenant.id)).toContain('notes');
+  });
+
+  it('catches the spares up with new migrations, after which a claim has nothing left to apply', async () => {
+    await topUpSpareSchemas(orm, { size: 2 });
+    expect(await refreshSpareSchemas(orm, { migrations: withNotes })).toBe((await spares()).length);
+    expect(await refreshSpareSchemas(orm, { migrations: withNotes })).toBe(0);
+    for (const spare of await spares()) {
+      expect(await db.query('select 1 from pg_tables where schemaname = $1 and tablename = $2', [spare, 'notes'])).toHaveLength(1);
+    }
+    const tenant = db.tenant();
+    expect(await provisionTenantSchema(orm, tenant, { claimSpare: true, migrations: withNotes })).toMatchObject({
+      fromSpare: true,
+      appliedMigrations: [],
+      schemaVersion: 'Migration20991231000010_add_notes',
+    });
+    await dropSpares(); // the rest of the suite uses the shipped migrations
   });
 
   it('gives the spare back untouched when the claiming transaction fails, and the retry succeeds', async () => {
