@@ -101,6 +101,14 @@ describe('spare tenant schemas', () => {
     const result = await provisionTenantSchema(orm, tenant, { claimSpare: true, migrations: withNotes });
     expect(result).toMatchObject({ fromSpare: true, appliedMigrations: ['Migration20991231000010_add_notes'] });
     expect(await listTenantTables(orm, tenant.id)).toContain('notes');
+    // The spare's default privileges came with it: the tenant role may use the table made at claim time.
+    const client = await db.connectAs(roleNameFor(tenant.id));
+    try {
+      await client.query(`insert into notes (body) values ('hola')`);
+      expect((await client.query('select body from notes')).rows).toEqual([{ body: 'hola' }]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('catches the spares up with new migrations, after which a claim has nothing left to apply', async () => {
