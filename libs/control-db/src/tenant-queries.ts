@@ -28,11 +28,11 @@ export class InvalidCursorError extends Error {
 }
 
 /** Every tenant column, explicitly (prepared statements must not depend on `*`), plus the plan's user limit. */
-const TENANT_COLUMNS = `t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
+export const TENANT_COLUMNS = `t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
   t.rut, t.address, t.commune, t.city, t.post_code, t.country_code, t.giro, t.billing_day, t.economic_activities, t.plan_id,
   t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, p.user_limit as plan_user_limit`;
 
-type TenantColumns = TenantRow & { plan_user_limit: number | null };
+export type TenantColumns = TenantRow & { plan_user_limit: number | null };
 
 /** ISO 8601 UTC with milliseconds, exactly what `new Date(text).toISOString()` makes of the timestamp. */
 const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

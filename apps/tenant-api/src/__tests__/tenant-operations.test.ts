@@ -130,6 +130,30 @@ describe('lifecycle: suspend, deactivate, activate, provision', () => {
     expect((await eventsOf(tenant.id)).map((e) => e.type)).toEqual(['TenantCreated', 'TenantProvisionRequested', 'TenantProvisioningFailed', 'TenantProvisionRequested']);
   });
 
+  it('a provisioning report makes the tenant active once: the event carries what GET shows, a redelivery changes nothing', async () => {
+    const tenant = await newTenant();
+    const first = await recordProvisioningOutcome(t.orm, tenant.id, { ok: true, schemaVersion: 'Migration20261122000000_initial' }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    expect(first.changed).toBe(true);
+    expect(await recordProvisioningOutcome(t.orm, tenant.id, { ok: true, schemaVersion: 'Migration20261122000000_initial' })).toEqual({ changed: false });
+
+    const { members: _members, ...shown } = (await call('GET', `/v1/tenants/${tenant.id}`)).json();
+    expect(shown).toMatchObject({ status: 'active', is_active: true, schema_version: 'Migration20261122000000_initial', version: 2 });
+    const events = await eventsOf(tenant.id);
+    expect(events.map((e) => [e.type, e.tenant_version])).toEqual([['TenantCreated', 1], ['TenantProvisioned', 2]]);
+    const provisioned = events[1].event as { data: { tenant: unknown }; traceparent?: string; tenantversion: number };
+    expect(provisioned.data.tenant).toEqual(shown);
+    expect(first.tenant).toEqual(shown);
+    expect(provisioned).toMatchObject({ tenantversion: 2, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+  });
+
+  it('a failure report after the tenant is active changes nothing; one for an unknown tenant is ignored', async () => {
+    const tenant = await newTenant();
+    await recordProvisioningOutcome(t.orm, tenant.id, { ok: true, schemaVersion: 'Migration20261122000000_initial' });
+    expect(await recordProvisioningOutcome(t.orm, tenant.id, { ok: false, error: 'late' })).toEqual({ changed: false });
+    expect(await recordProvisioningOutcome(t.orm, '01a2070b-9dd6-700a-97fd-ef2ee43c65f1', { ok: true, schemaVersion: 'x' })).toEqual({ changed: false });
+    expect((await eventsOf(tenant.id)).map((e) => e.type)).toEqual(['TenantCreated', 'TenantProvisioned']);
+  });
+
   it('activate brings a provisioned tenant back to active', async () => {
     const tenant = await newTenant();
     await recordProvisioningOutcome(t.orm, tenant.id, { ok: true, schemaVersion: 'Migration20261122000000_initial' });
