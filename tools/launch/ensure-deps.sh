@@ -25,7 +25,9 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 
 echo "ensure-deps: installing dependencies (npm ci)..." >&2
+# No fallback to `npm install`: it would rewrite package-lock.json in the user's clone. A lock file
+# out of sync with package.json is a bug of the commit, and must fail here (and in CI) loudly.
 if ! npm ci --no-audit --no-fund; then
-  echo "ensure-deps: npm ci failed; falling back to npm install." >&2
-  npm install --no-audit --no-fund
+  echo "ensure-deps: npm ci failed: package-lock.json must match package.json (run npm install and commit the lock file)." >&2
+  exit 1
 fi
