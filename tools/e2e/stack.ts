@@ -1,19 +1,9 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
-import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
+import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
 import { jsonRequest } from '../launch/json-request.ts';
 import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Stack {
   db: TestDatabase;

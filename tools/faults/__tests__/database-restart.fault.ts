@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import { waitFor } from '@tenantry/testing';
 import { startStack, type Stack } from '../../e2e/stack.ts';
 import { SERVICE_NAMES } from '../../launch/services.ts';
 import { pool, send, type Outcome } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
-import { useFaultPostgres, type FaultPostgres } from '../fault-postgres.ts';
+import { createPostgresCluster, waitFor, type PostgresCluster } from '@tenantry/testing';
 import { readerKafka, warmUp } from '../pipeline.ts';
 import { createBody, updateBody } from '../tenant-bodies.ts';
 import { report, settleAndVerify } from '../verify.ts';
@@ -15,7 +14,7 @@ import { report, settleAndVerify } from '../verify.ts';
 // processes, none restarted), /readyz answers 503 while the database is down and 200 again
 // afterwards, /healthz keeps answering, and nothing is lost, duplicated or out of order.
 //
-// The database is a cluster of the suite's own (fault-postgres.ts), never the machine's shared
+// The database is a cluster of the suite's own (@tenantry/testing's createPostgresCluster), never the machine's shared
 // `main` cluster that other test runs use. The restart is `pg_ctlcluster stop -m fast`, a measured
 // down window, then `pg_ctlcluster start`: a bare `pg_ctlcluster restart` is down for well under
 // a second, too short to see /readyz say "not ready" or to outlast the workers' in-process
@@ -26,13 +25,13 @@ const TENANTS = Number(process.env.FAULTS_DB_TENANTS ?? 150);
 const STOP_AT = 0.3; // share of the burst's requests answered when PostgreSQL is stopped
 const DOWN_MS = 12_000;
 
-let postgres: FaultPostgres;
+let postgres: PostgresCluster;
 let broker: FaultBroker;
 let stack: Stack;
 let kafka: Kafka;
 
 beforeAll(async () => {
-  postgres = await useFaultPostgres();
+  postgres = await createPostgresCluster();
   broker = await useFaultBroker();
   stack = await startStack(undefined, { kafkaBrokers: broker.brokers, adminDatabaseUrl: postgres.adminUrl });
   kafka = readerKafka(broker.brokers);

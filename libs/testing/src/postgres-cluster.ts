@@ -3,20 +3,32 @@ import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../e2e/stack.ts';
+import { createServer } from 'node:net';
 
 const run = promisify(execFile);
 
+/** A TCP port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * A PostgreSQL cluster of the fault suite's own, made and driven with the machine's Debian control
- * commands (pg_createcluster, pg_ctlcluster, pg_dropcluster). The database-restart scenario stops
- * and starts it; the machine's shared cluster (`<version> main` on 5432) is never touched, because
- * other test runs use it at the same time.
+ * A PostgreSQL cluster of a test's own, made and driven with the machine's Debian control commands
+ * (pg_createcluster, pg_ctlcluster, pg_dropcluster). Tests stop and start it, or use it as a second
+ * server; the machine's shared cluster (`<version> main` on 5432) is never touched, because other
+ * test runs use it at the same time.
  */
-export interface FaultPostgres {
+export interface PostgresCluster {
   /** PostgreSQL major version of the cluster, e.g. `15`. */
   version: string;
-  /** Cluster name, `tenantry_faults_<pid of this process>`. */
+  /** Cluster name, `tenantry_<pid of this process>_<n>`. */
   cluster: string;
   port: number;
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust auth). */
@@ -31,28 +43,29 @@ export interface FaultPostgres {
   release(): Promise<void>;
 }
 
-export class FaultPostgresError extends Error {
-  override name = 'FaultPostgresError';
+export class PostgresClusterError extends Error {
+  override name = 'PostgresClusterError';
 }
 
-const PREFIX = 'tenantry_faults_';
+const PREFIX = 'tenantry_';
+let clustersMade = 0;
 
 /** Why a control command failed, with what to do about it. */
-function explain(command: string, error: unknown): FaultPostgresError {
+function explain(command: string, error: unknown): PostgresClusterError {
   const failure = error as NodeJS.ErrnoException & { stderr?: string; stdout?: string };
   if (failure.code === 'ENOENT') {
-    return new FaultPostgresError(
-      `${command} is not installed. The database-restart fault scenario runs a PostgreSQL cluster of its own with Debian's ` +
+    return new PostgresClusterError(
+      `${command} is not installed. Tests that need a PostgreSQL server of their own make one with Debian's ` +
         `control commands: install them with 'apt-get install postgresql-common postgresql' (they come with the postgresql package).`,
     );
   }
   const output = `${failure.stderr ?? ''}${failure.stdout ?? ''}`.trim() || failure.message;
   const denied = /permission denied|root privileges|must be run as root|not permitted|cannot change permissions|EACCES/i.test(output);
-  return new FaultPostgresError(
+  return new PostgresClusterError(
     `${command} failed: ${output}` +
       (denied
-        ? `\nThe database-restart fault scenario creates, stops and drops a cluster of its own (never the machine's shared 'main' cluster); ` +
-          `run the fault suite as root (as CI does), or as a user allowed to run pg_createcluster and write /etc/postgresql and /var/lib/postgresql.`
+        ? `\nTests that need a server of their own create, stop and drop a cluster (never the machine's shared 'main' cluster); ` +
+          `run the tests as root (as CI does), or as a user allowed to run pg_createcluster and write /etc/postgresql and /var/lib/postgresql.`
         : ''),
   );
 }
@@ -82,9 +95,9 @@ function pickVersion(): string {
   const configured = installed('/etc/postgresql').filter((v) => servers.includes(v));
   const choice = (configured.length ? configured : servers).sort((a, b) => Number(b) - Number(a))[0];
   if (!choice) {
-    throw new FaultPostgresError(
-      'No PostgreSQL server is installed here (/usr/lib/postgresql/<version>/bin/initdb). The database-restart fault scenario ' +
-        "needs Debian's PostgreSQL packages: 'apt-get install postgresql'.",
+    throw new PostgresClusterError(
+      'No PostgreSQL server is installed here (/usr/lib/postgresql/<version>/bin/initdb). Tests that need a server of their own ' +
+        "need Debian's PostgreSQL packages: 'apt-get install postgresql'.",
     );
   }
   return choice;
@@ -129,47 +142,55 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/**
- * Creates (and starts) this process's own cluster on a free port, with trust authentication for
- * local and 127.0.0.1 connections, as the machine's main cluster has.
- *
- * One cluster per run, dropped again by release(): creating one takes about a second here, a
- * stopped cluster left behind would keep its ~40 MB and its port in pg_lsclusters for nothing, and a
- * per-process name means two fault runs at the same time never stop each other's database. A
- * cluster left by a run that died (its pid is gone) is dropped on the way.
- */
-export async function useFaultPostgres(): Promise<FaultPostgres> {
-  const version = pickVersion();
+export interface PostgresClusterOptions {
+  /**
+   * Server settings written with pg_createcluster's `--pgoption` (e.g. `{ wal_level: 'logical',
+   * shared_preload_libraries: 'pg_stat_statements' }`). Default: Debian's defaults.
+   */
+  settings?: Record<string, string | number>;
+}
+
+/** Drops clusters of this kind left by a test run that died (the pid in their name is gone). */
+async function dropStaleClusters(): Promise<void> {
   for (const stale of await listClusters()) {
-    const pid = Number(stale.cluster.slice(PREFIX.length));
+    const pid = Number(stale.cluster.slice(PREFIX.length).split('_')[0]);
     if (stale.cluster.startsWith(PREFIX) && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
       await control('pg_dropcluster', ['--stop', stale.version, stale.cluster]).catch(() => undefined);
     }
   }
-  const cluster = `${PREFIX}${process.pid}`;
-  const existing = (await listClusters()).find((c) => c.version === version && c.cluster === cluster);
-  let port: number;
-  if (existing) {
-    port = existing.port;
-  } else {
-    port = await freePort();
-    // --start-conf=manual: the machine's init scripts never start it at boot. `--auth=trust` goes to
-    // initdb, and pg_createcluster then leaves the pg_hba.conf initdb wrote (trust for local, 127.0.0.1, ::1).
-    await control('pg_createcluster', ['--quiet', version, cluster, '--port', String(port), '--start-conf=manual', '--', '--auth=trust']);
-  }
+}
+
+/**
+ * Creates (and starts) a cluster of this process's own on a free port, with trust authentication
+ * for local and 127.0.0.1 connections, as the machine's main cluster has.
+ *
+ * Dropped again by release(): creating one takes about a second here, a stopped cluster left behind
+ * would keep its ~40 MB and its port in pg_lsclusters for nothing, and a per-process name means two
+ * test runs at the same time never stop each other's database. A cluster left by a run that died
+ * (its pid is gone) is dropped on the way.
+ */
+export async function createPostgresCluster(options: PostgresClusterOptions = {}): Promise<PostgresCluster> {
+  const version = pickVersion();
+  await dropStaleClusters();
+  const cluster = `${PREFIX}${process.pid}_${++clustersMade}`;
+  const port = await freePort();
+  const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['--pgoption', `${name}=${value}`]);
+  // --start-conf=manual: the machine's init scripts never start it at boot. `--auth=trust` goes to
+  // initdb, and pg_createcluster then leaves the pg_hba.conf initdb wrote (trust for local, 127.0.0.1, ::1).
+  await control('pg_createcluster', ['--quiet', version, cluster, '--port', String(port), '--start-conf=manual', ...settings, '--', '--auth=trust']);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const ctl = (action: string, ...extra: string[]) => control('pg_ctlcluster', ['--skip-systemctl-redirect', ...extra, version, cluster, action]);
 
   const waitUntilAnswering = async () => {
     const deadline = Date.now() + 60_000;
     while (!(await answers(adminUrl))) {
-      if (Date.now() > deadline) throw new FaultPostgresError(`cluster ${version}/${cluster} started but does not answer at ${adminUrl} after 60 s`);
+      if (Date.now() > deadline) throw new PostgresClusterError(`cluster ${version}/${cluster} started but does not answer at ${adminUrl} after 60 s`);
       await sleep(200);
     }
   };
   const isOnline = async () => (await listClusters()).find((c) => c.version === version && c.cluster === cluster)?.status === 'online';
 
-  const postgres: FaultPostgres = {
+  const postgres: PostgresCluster = {
     version,
     cluster,
     port,
