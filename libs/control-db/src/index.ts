@@ -63,3 +63,4 @@ export {
   type EventHistoryPage,
 } from './directory-queries.ts';
 export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
+export * from './databases/index.ts';

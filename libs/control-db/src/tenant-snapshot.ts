@@ -4,6 +4,11 @@ import type { TenantRow } from './entities/index.ts';
 
 const INACTIVE_STATUSES = new Set(['suspended', 'deactivated']);
 
+/** §2 `is_active`: false when suspended or deactivated. */
+export function isActiveStatus(status: string): boolean {
+  return !INACTIVE_STATUSES.has(status);
+}
+
 const countryNames = new Map<string, string>();
 
 /** English name of an ISO 3166-1 alpha-2 code (the code itself when unknown); memoized, it is on every read. */
@@ -41,7 +46,7 @@ export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null): 
     description: row.description ?? null,
     business_type: row.business_type as TenantSnapshot['business_type'],
     status: row.status as TenantSnapshot['status'],
-    is_active: !INACTIVE_STATUSES.has(row.status),
+    is_active: isActiveStatus(row.status),
     schema_name: row.schema_name,
     schema_version: row.schema_version ?? null,
     rut: row.rut ?? null,
