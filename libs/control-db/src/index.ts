@@ -64,3 +64,4 @@ export {
 } from './directory-queries.ts';
 export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
 export * from './databases/index.ts';
+export * from './moves/index.ts';
