@@ -15,6 +15,7 @@ export const TENANT_EVENT_TYPES = [
   'TenantMemberAdded',
   'TenantMemberUpdated',
   'TenantMemberRemoved',
+  'TenantMoved',
 ] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
@@ -86,6 +87,14 @@ export interface TenantSchemaProvisioningFailedData {
   attempt: number;
 }
 
+/** v1.1: the tenant's schema now lives on another tenant database (the snapshot's `database` is `to`). */
+export interface TenantMovedData extends TenantEventData {
+  /** The database it left. */
+  from: string;
+  /** The database it is on now. */
+  to: string;
+}
+
 /** Payload type per event type. */
 export interface EventDataMap {
   TenantCreated: TenantEventData;
@@ -99,6 +108,7 @@ export interface EventDataMap {
   TenantMemberAdded: TenantMemberEventData;
   TenantMemberUpdated: TenantMemberEventData;
   TenantMemberRemoved: TenantMemberEventData;
+  TenantMoved: TenantMovedData;
   TenantSchemaProvisioned: TenantSchemaProvisionedData;
   TenantSchemaProvisioningFailed: TenantSchemaProvisioningFailedData;
 }

@@ -26,6 +26,7 @@ function eventOf(type: TenantEventType, tenantId: string, version: number): Tena
     TenantMemberAdded: { member: buildTenantMember() },
     TenantMemberUpdated: { member: buildTenantMember({ role: 'admin' }) },
     TenantMemberRemoved: { member: buildTenantMember() },
+    TenantMoved: { from: 'main', to: 'second' },
   };
   const data = { tenant, ...extra[type] } as EventDataMap[TenantEventType];
   return createTenantEvent(type, data, { traceparent: TRACEPARENT });
