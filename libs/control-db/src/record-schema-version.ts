@@ -1,9 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
-import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
+import { createTenantEvent, type TenantMoveStatus, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { Pool } from 'pg';
 import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
-import { toTenantSnapshot } from './tenant-snapshot.ts';
+import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 import { TenantNotFoundError } from './errors.ts';
 import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 
@@ -56,10 +56,11 @@ export async function recordSchemaVersion(
 /** What {@link recordSchemaVersions} did for one entry: `changed` (false: the ledger held it already) or why not. */
 export type SchemaVersionRecordOutcome = { tenantId: string; changed: boolean } | { tenantId: string; error: Error };
 
-/** Every tenant column, explicitly, plus the plan's user limit (null plan id: the plan row is missing). */
+/** Every tenant column, explicitly, plus the plan's user limit (null plan id: the plan row is missing) and the open move. */
 const LOCKED_TENANTS = `select t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
        t.rut, t.address, t.commune, t.city, t.post_code, t.country_code, t.giro, t.billing_day, t.economic_activities, t.plan_id,
-       t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, p.id as plan_found, p.user_limit as plan_user_limit
+       t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, t.database, p.id as plan_found, p.user_limit as plan_user_limit,
+       ${openMoveSql('t.id')} as move
   from tenants t left join plans p on p.id = t.plan_id
  where t.id = any($1::uuid[])
  order by t.id
@@ -99,7 +100,7 @@ export async function recordSchemaVersions(
     await client.query('begin');
     open = true;
     const ids = [...new Set(entries.map((entry) => entry.tenantId))];
-    type Row = TenantRow & { plan_found: string | null; plan_user_limit: number | null };
+    type Row = TenantRow & { plan_found: string | null; plan_user_limit: number | null; move: TenantMoveStatus | null };
     const byId = new Map((await client.query<Row>(LOCKED_TENANTS, [ids])).rows.map((row) => [row.id, row]));
     const changed: Row[] = [];
     const outcomes = entries.map((entry): SchemaVersionRecordOutcome => {
@@ -116,7 +117,7 @@ export async function recordSchemaVersions(
     if (changed.length > 0) {
       await client.query(UPDATE_TENANTS, [changed.map((r) => r.id), changed.map((r) => r.schema_version), changed.map((r) => r.version), changed.map((r) => r.updated_at)]);
       const events = changed.map((row) =>
-        createTenantEvent('TenantUpdated', { tenant: toTenantSnapshot(row, row.plan_user_limit ?? null), changed_fields: ['schema_version'] }, {
+        createTenantEvent('TenantUpdated', { tenant: toTenantSnapshot(row, row.plan_user_limit ?? null, row.move), changed_fields: ['schema_version'] }, {
           tenantversion: row.version,
           traceparent: meta.traceparent,
         }),

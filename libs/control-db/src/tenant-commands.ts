@@ -9,6 +9,7 @@ import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from '.
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
+import { placeNewTenant } from './databases/index.ts';
 import {
   InvalidStateError,
   TenantNotFoundError,
@@ -79,7 +80,8 @@ export interface NewTenantAdmin {
   passwordHash?: string | null;
 }
 
-export type CreateTenantInput = { fields: TenantFields } & ({ adminUserId: string } | { newAdmin: NewTenantAdmin });
+/** `database`: the tenant database to place it on (a superuser's choice); without it, placement picks one. */
+export type CreateTenantInput = { fields: TenantFields; database?: string } & ({ adminUserId: string } | { newAdmin: NewTenantAdmin });
 
 /** The admin's user id, inserting the user in the caller's transaction, so a refused tenant leaves no user behind. */
 async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<string> {
@@ -95,8 +97,8 @@ async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<
 }
 
 /**
- * Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically;
- * with `idempotency`, the key's stored answer commits with them.
+ * Creates the tenant (pending_setup, version 1) placed on a tenant database, its first admin and
+ * `TenantCreated`, atomically; with `idempotency`, the key's stored answer commits with them.
  */
 export async function createTenant(
   orm: ControlOrm,
@@ -106,6 +108,7 @@ export async function createTenant(
 ): Promise<TenantSnapshot> {
   return inTransaction(orm, (em) => idempotently(em, idempotency, async () => {
     const adminUserId = 'adminUserId' in input ? input.adminUserId : await adminUserIdIn(em, input.newAdmin);
+    const database = await placeNewTenant(em, input.database);
     const id = uuidv7();
     const now = new Date();
     const row = em.create(Tenant, {
@@ -114,6 +117,7 @@ export async function createTenant(
       status: 'pending_setup',
       schema_name: schemaNameForTenant(id),
       schema_version: null,
+      database,
       version: 1,
       created_at: now,
       updated_at: now,
@@ -236,7 +240,7 @@ export async function recordProvisioningOutcome(
     }
     const updated: TenantColumns = { ...row, ...next, version: row.version + 1, updated_at: new Date() };
     const type = outcome.ok ? 'TenantProvisioned' : 'TenantProvisioningFailed';
-    const tenant = toTenantSnapshot(updated, row.plan_user_limit ?? null);
+    const tenant = toTenantSnapshot(updated, row.plan_user_limit ?? null, row.move ?? null);
     const event = createTenantEvent(type, { tenant, ...(outcome.ok ? {} : { error: outcome.error }) } as never, {
       tenantversion: updated.version,
       traceparent: meta.traceparent,

@@ -79,7 +79,7 @@ it('registers a database once, refuses a duplicate or an invalid name, and drain
 
 it('does not count purged tenants', async () => {
   const admin = await createUser(orm, { email: 'purged-count@example.com' });
-  const tenant = await createTenant(orm, { fields: fields('Purged Tenant', 'purged-tenant'), adminUserId: admin.id });
+  const tenant = await createTenant(orm, { fields: fields('Purged Tenant', 'purged-tenant'), adminUserId: admin.id, database: 'main' });
   expect((await readTenantDatabases(client, SCHEMA)).find((d) => d.name === 'main')?.tenantCount).toBe(2);
   await client.query(`update ${SCHEMA}.tenants set status = 'purged' where id = $1`, [tenant.id]);
   expect((await readTenantDatabases(client, SCHEMA)).find((d) => d.name === 'main')?.tenantCount).toBe(1);

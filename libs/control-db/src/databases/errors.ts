@@ -33,3 +33,10 @@ export class TenantDatabaseDrainingError extends ControlError {
     this.database = name;
   }
 }
+
+/** Every tenant database is draining: a new tenant has nowhere to go until an operator opens one. */
+export class NoOpenTenantDatabaseError extends ControlError {
+  constructor() {
+    super('TNT_ERR_NO_OPEN_DATABASE', 'No tenant database is open for new tenants; an operator must open one (`databases open <name>`).');
+  }
+}

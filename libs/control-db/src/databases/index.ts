@@ -11,4 +11,11 @@ export {
   type TenantDatabaseStatus,
   type TenantPlacement,
 } from './tenant-databases.ts';
-export { UnknownTenantDatabaseError, TenantDatabaseNameTakenError, InvalidTenantDatabaseNameError, TenantDatabaseDrainingError } from './errors.ts';
+export {
+  UnknownTenantDatabaseError,
+  TenantDatabaseNameTakenError,
+  InvalidTenantDatabaseNameError,
+  TenantDatabaseDrainingError,
+  NoOpenTenantDatabaseError,
+} from './errors.ts';
+export { placeNewTenant } from './placement.ts';

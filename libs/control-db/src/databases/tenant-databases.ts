@@ -1,3 +1,4 @@
+import { MAIN_TENANT_DATABASE, TENANT_DATABASE_NAME_PATTERN } from '@tenantry/tenant-events';
 import { quoteIdentifier } from '../ensure-database.ts';
 import { isActiveStatus } from '../tenant-snapshot.ts';
 import { InvalidTenantDatabaseNameError, TenantDatabaseNameTakenError, UnknownTenantDatabaseError } from './errors.ts';
@@ -10,10 +11,10 @@ export interface Queryable {
 export type TenantDatabaseStatus = 'open' | 'draining';
 
 /** The control database itself: its url is DATABASE_URL, stored as null. */
-export const MAIN_DATABASE = 'main';
+export const MAIN_DATABASE = MAIN_TENANT_DATABASE;
 
-/** The one rule for a tenant database's name (the table's check constraint says the same). */
-export const TENANT_DATABASE_NAME = /^[a-z][a-z0-9_]{0,30}$/;
+/** A tenant database's name: the event contract's rule (the table's check constraint says the same). */
+export const TENANT_DATABASE_NAME = new RegExp(TENANT_DATABASE_NAME_PATTERN);
 
 export interface TenantDatabaseRecord {
   name: string;
