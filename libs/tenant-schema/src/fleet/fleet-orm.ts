@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { tenantSchemaOrmOptions, type TenantSchemaOrm } from './tenant-schema-orm.ts';
+import { tenantSchemaOrmOptions, type TenantSchemaOrm } from '../tenant-schema-orm.ts';
+import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 export interface FleetOrmOptions {
   databaseUrl: string;
@@ -26,7 +27,7 @@ export async function createFleetOrm({
 }: FleetOrmOptions): Promise<TenantSchemaOrm> {
   const orm = await MikroORM.init({
     ...tenantSchemaOrmOptions({ databaseUrl, poolMax: connections }),
-    driverOptions: { maxUses: schemasPerConnection, application_name: applicationName },
+    driverOptions: { maxUses: schemasPerConnection, application_name: applicationName, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     // ensureDatabase stays on (the database exists: the fleet status was just read from it). Its
     // check on connect also primes the cache the migrator consults on every init; without it each
     // migrator would query outside its transaction and need a second pooled connection per schema.

@@ -1,5 +1,5 @@
-import type { FleetLedger, FleetLedgerWrite } from './fleet-ledger.ts';
-import { LedgerWriter } from './fleet-ledger-writer.ts';
+import type { FleetLedger, FleetLedgerWrite } from './ledger.ts';
+import { LedgerWriter } from './ledger-writer.ts';
 
 /** A ledger in memory that remembers every call; `refuse` makes writes touching that tenant fail. */
 function memoryLedger({ batched = true, refuse }: { batched?: boolean; refuse?: string } = {}) {

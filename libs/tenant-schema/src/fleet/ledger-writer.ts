@@ -1,4 +1,4 @@
-import type { FleetLedger, FleetLedgerWrite } from './fleet-ledger.ts';
+import type { FleetLedger, FleetLedgerWrite } from './ledger.ts';
 
 export interface LedgerWriteOutcome {
   /** Why the tenant's ledger entry was not written (undefined: written). */

@@ -6,6 +6,13 @@ export interface FleetLedgerEntry {
   status: string;
   /** The control ledger's `schema_version`: the last migration it believes the schema holds. */
   schemaVersion: string | null;
+  /**
+   * The tenant database the control schema places the tenant on (`main`, ...). Absent: there is one
+   * database, and every entry belongs to it. The multi-database engine needs it on every entry.
+   */
+  database?: string;
+  /** The database an unfinished move is taking the tenant to: its schema there is being built, and `migrate up` leaves the tenant alone. */
+  moveTo?: string | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { TenantSchemaError } from './errors.ts';
+import { TenantSchemaError } from '../errors.ts';
+import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 const FLEET_LOCK_KEY = 'tenantry:fleet-migrate';
 
@@ -14,7 +15,7 @@ export interface FleetLock {
  * Per-schema advisory locks already make two runs safe; this one keeps their reports honest.
  */
 export async function acquireFleetLock(databaseUrl: string, { graceMs = 5000 }: { graceMs?: number } = {}): Promise<FleetLock> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'tenantry-migrate-up-lock' });
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'tenantry-migrate-up-lock', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => undefined);
   await client.connect();
   try {

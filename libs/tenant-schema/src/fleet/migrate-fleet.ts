@@ -1,21 +1,27 @@
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { TenantSchemaError } from './errors.ts';
-import { acquireFleetLock } from './fleet-lock.ts';
-import type { FleetLedger } from './fleet-ledger.ts';
-import { LedgerWriter, type LedgerWriteOutcome, type LedgerWriterOptions } from './fleet-ledger-writer.ts';
+import { TenantSchemaError } from '../errors.ts';
+import { acquireFleetLock } from './lock.ts';
+import type { FleetLedger } from './ledger.ts';
+import { LedgerWriter, type LedgerWriteOutcome, type LedgerWriterOptions } from './ledger-writer.ts';
 import { createFleetOrm } from './fleet-orm.ts';
-import { NEEDS_ORM, PgSchemaMigrator } from './fleet-pg-migrator.ts';
-import { readFleetStatus, type SchemaStatus } from './fleet-status.ts';
-import { migrateTenantSchema, type MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
+import { NEEDS_ORM, PgSchemaMigrator } from './pg-schema-migrator.ts';
+import { isPlacedHere, readFleetStatus, type SchemaStatus } from './read-fleet-status.ts';
+import { migrateTenantSchema, type MigrateTenantSchemaResult } from '../migrate-tenant-schema.ts';
 import { runLimited } from './run-limited.ts';
-import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
+import type { TenantSchemaOrm } from '../tenant-schema-orm.ts';
 
 export type TenantMigrateOutcome = 'ok' | 'failed' | 'skipped';
-/** `up-to-date`: nothing to do; `no-schema`: the tenant has no schema (provisioning's job); `canary-failed` / `interrupted`: not attempted. */
-export type SkipReason = 'up-to-date' | 'no-schema' | 'canary-failed' | 'interrupted';
+/**
+ * `up-to-date`: nothing to do; `no-schema`: the tenant has no schema (provisioning's job);
+ * `moving`: an unfinished move is copying the schema to another database (run again after it);
+ * `canary-failed` / `interrupted`: not attempted.
+ */
+export type SkipReason = 'up-to-date' | 'no-schema' | 'moving' | 'canary-failed' | 'interrupted';
 
 export interface TenantMigrateResult {
+  /** The tenant database the schema is on, when the run was given its name. */
+  database?: string;
   tenantId: string;
   schemaName: string;
   tenantStatus: string;
@@ -57,15 +63,27 @@ export interface FleetMigrateReport {
 }
 
 export interface FleetProgress {
+  /** The database this progress is about (the multi-database engine: the one that just reported). */
+  database?: string;
   done: number;
   total: number;
   failed: number;
   wave: 'canary' | 'main';
 }
 
+/** How many schemas a run (on one database) will work on, known once its status was read. */
+export interface FleetPlan {
+  database?: string;
+  selected: number;
+  toMigrate: number;
+  canary: number;
+}
+
 export interface MigrateFleetOptions {
   databaseUrl: string;
   ledger: FleetLedger;
+  /** This database's name in the registry: only tenants the ledger places on it are migrated (see FleetReadOptions). */
+  database?: string;
   /** Default: every tenant migration. Tests append fixtures here. */
   migrations?: readonly TenantMigration[];
   concurrency?: number;
@@ -86,9 +104,12 @@ export interface MigrateFleetOptions {
   signal?: AbortSignal;
   logger?: Logger;
   /** Called once the plan is known: how many schemas will be worked on. */
-  onPlan?(plan: { selected: number; toMigrate: number; canary: number }): void;
+  onPlan?(plan: FleetPlan): void;
   onResult?(result: TenantMigrateResult, progress: FleetProgress): void;
 }
+
+/** migrate up's defaults, per database. */
+export const MIGRATE_DEFAULTS = { concurrency: 4, canary: 5, lockTimeoutMs: 2000, schemasPerConnection: 1000 } as const;
 
 interface WorkItem {
   status: SchemaStatus & { tenantId: string; tenantStatus: string };
@@ -105,36 +126,35 @@ interface WorkItem {
 export async function migrateFleet({
   databaseUrl,
   ledger,
+  database,
   migrations = tenantMigrations,
-  concurrency = 4,
-  canary = 5,
+  concurrency = MIGRATE_DEFAULTS.concurrency,
+  canary = MIGRATE_DEFAULTS.canary,
   tenantIds,
   statuses,
-  lockTimeoutMs = 2000,
-  schemasPerConnection = 1000,
+  lockTimeoutMs = MIGRATE_DEFAULTS.lockTimeoutMs,
+  schemasPerConnection = MIGRATE_DEFAULTS.schemasPerConnection,
   ledgerBatch,
   signal,
   logger,
   onPlan,
   onResult,
 }: MigrateFleetOptions): Promise<FleetMigrateReport> {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw usage(`concurrency must be a positive integer, got ${concurrency}`);
-  if (!Number.isInteger(canary) || canary < 0) throw usage(`canary must be 0 or a positive integer, got ${canary}`);
-  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw usage(`lock timeout must be a positive number of milliseconds, got ${lockTimeoutMs}`);
-  if (migrations.length === 0) throw usage('no tenant migrations given');
+  checkMigrateOptions({ concurrency, canary, lockTimeoutMs, migrations });
   const startedAt = new Date();
   const lock = await acquireFleetLock(databaseUrl);
   try {
     // A status reader opens one relation per schema: the status default (1000 schemas per backend,
     // ~26 MiB) unless the caller asked for less per connection.
-    const fleet = await readFleetStatus({ databaseUrl, ledger, migrations, tenantIds, schemasPerConnection: Math.min(1000, schemasPerConnection * 10) });
+    const fleet = await readFleetStatus({ databaseUrl, ledger, database, migrations, tenantIds, schemasPerConnection: Math.min(1000, schemasPerConnection * 10) });
+    const placed = fleet.schemas.filter(isPlacedHere);
     if (tenantIds) {
-      const found = new Set(fleet.schemas.map((s) => s.tenantId));
+      const found = new Set(placed.map((s) => s.tenantId));
       const unknown = tenantIds.filter((id) => !found.has(id));
       if (unknown.length > 0) throw usage(`tenant(s) not in the control ledger: ${unknown.join(', ')}`, 'TNT_ERR_TENANT_NOT_FOUND');
     }
     const wantedStatus = statuses ? new Set(statuses) : undefined;
-    const selected = fleet.schemas.filter(
+    const selected = placed.filter(
       (s): s is WorkItem['status'] => s.tenantId !== null && (!wantedStatus || wantedStatus.has(s.tenantStatus!)),
     );
 
@@ -144,6 +164,8 @@ export async function migrateFleet({
     for (const status of selected) {
       if (status.state === 'missing' || status.state === 'not-provisioned') {
         results.set(status.tenantId, skipped(status, 'no-schema'));
+      } else if (status.moveTo) {
+        results.set(status.tenantId, skipped(status, 'moving'));
       } else if (status.pending.length > 0) {
         work.push({ status, wave: canaryLeft-- > 0 ? 'canary' : 'main' });
       } else if (status.appliedVersion !== null && status.appliedVersion !== status.ledgerVersion) {
@@ -154,17 +176,19 @@ export async function migrateFleet({
     }
     const canaryItems = work.filter((item) => item.wave === 'canary');
     const mainItems = work.filter((item) => item.wave === 'main');
-    onPlan?.({ selected: selected.length, toMigrate: work.length, canary: canaryItems.length });
-    logger?.info({ selected: selected.length, to_migrate: work.length, canary: canaryItems.length }, 'fleet migration planned');
+    onPlan?.({ ...(database === undefined ? {} : { database }), selected: selected.length, toMigrate: work.length, canary: canaryItems.length });
+    logger?.info({ database, selected: selected.length, to_migrate: work.length, canary: canaryItems.length }, 'fleet migration planned');
 
     let stopped: FleetMigrateReport['stopped'] = null;
     if (work.length > 0) {
-      // The ORM builds the migration classes and runs what the plain path cannot (see fleet-pg-migrator.ts).
+      // The ORM builds the migration classes and runs what the plain path cannot (see pg-schema-migrator.ts).
       const orm = await createFleetOrm({ databaseUrl, connections: concurrency, schemasPerConnection });
       const pgMigrator = new PgSchemaMigrator(orm, migrations, { databaseUrl, connections: concurrency, schemasPerConnection });
       const writer = new LedgerWriter(ledger, ledgerBatch);
       const progress: FleetProgress = { done: 0, total: work.length, failed: 0, wave: 'canary' };
-      const report = (item: WorkItem, result: TenantMigrateResult) => {
+      if (database !== undefined) progress.database = database;
+      const report = (item: WorkItem, outcome: TenantMigrateResult) => {
+        const result = stamped(outcome, database);
         results.set(item.status.tenantId, result);
         progress.done += 1;
         if (result.outcome === 'failed') progress.failed += 1;
@@ -217,7 +241,7 @@ export async function migrateFleet({
       }
     }
 
-    const ordered = selected.map((status) => results.get(status.tenantId)!);
+    const ordered = selected.map((status) => stamped(results.get(status.tenantId)!, database));
     return {
       target: migrations[migrations.length - 1].name,
       startedAt: startedAt.toISOString(),
@@ -226,7 +250,7 @@ export async function migrateFleet({
       canary,
       lockTimeoutMs,
       stopped,
-      summary: summarize(ordered),
+      summary: summarizeResults(ordered),
       results: ordered,
     };
   } finally {
@@ -237,7 +261,7 @@ export async function migrateFleet({
 type MigrateStep = TenantMigrateResult | { result: TenantMigrateResult; record: string };
 
 /**
- * One schema's transaction, through the plain-pg path (fleet-pg-migrator.ts) or, for what that
+ * One schema's transaction, through the plain-pg path (pg-schema-migrator.ts) or, for what that
  * path does not cover, MikroORM's migrator (migrateTenantSchema). Returns the final result, or the
  * result so far plus the version the control ledger must be told (`record`).
  */
@@ -256,7 +280,7 @@ async function migrateOne(
     return {
       ...base,
       outcome: 'failed',
-      error: describe(error),
+      error: describeFailure(error),
       fromVersion: status.appliedVersion,
       schemaVersion: status.appliedVersion,
       applied: [],
@@ -286,7 +310,7 @@ function withLedger(result: TenantMigrateResult, { error, ms }: LedgerWriteOutco
   if (error !== undefined) {
     // The schema is migrated and committed (it is the truth); only the ledger lags. A re-run
     // finds the schema up to date and the ledger behind, and records it then.
-    const { message } = describe(error);
+    const { message } = describeFailure(error);
     const { reason: _reason, ...rest } = result;
     return {
       ...rest,
@@ -298,6 +322,29 @@ function withLedger(result: TenantMigrateResult, { error, ms }: LedgerWriteOutco
   }
   const { reason: _reason, ...rest } = result;
   return { ...rest, outcome: 'ok', ledgerUpdated: true, durationMs };
+}
+
+/** The result with the database it ran on first, when the run was given one. */
+function stamped(result: TenantMigrateResult, database: string | undefined): TenantMigrateResult {
+  return database === undefined || result.database === database ? result : { database, ...result };
+}
+
+/** Refuses options no database could run with (before any database is touched). */
+export function checkMigrateOptions({
+  concurrency,
+  canary,
+  lockTimeoutMs,
+  migrations,
+}: {
+  concurrency: number;
+  canary: number;
+  lockTimeoutMs: number;
+  migrations: readonly TenantMigration[];
+}): void {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usage(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(canary) || canary < 0) throw usage(`canary must be 0 or a positive integer, got ${canary}`);
+  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw usage(`lock timeout must be a positive number of milliseconds, got ${lockTimeoutMs}`);
+  if (migrations.length === 0) throw usage('no tenant migrations given');
 }
 
 function skipped(status: WorkItem['status'], reason: SkipReason, wave: TenantMigrateResult['wave'] = null): TenantMigrateResult {
@@ -316,13 +363,13 @@ function skipped(status: WorkItem['status'], reason: SkipReason, wave: TenantMig
   };
 }
 
-function describe(error: unknown): { code: string; message: string; retryLater: boolean } {
+export function describeFailure(error: unknown): { code: string; message: string; retryLater: boolean } {
   if (error instanceof TenantSchemaError) return { code: error.code, message: error.message, retryLater: error.retriable };
   const message = error instanceof Error ? error.message : String(error);
   return { code: (error as { code?: string })?.code ?? 'TNT_ERR_UNEXPECTED', message, retryLater: false };
 }
 
-function summarize(results: readonly TenantMigrateResult[]): FleetMigrateSummary {
+export function summarizeResults(results: readonly TenantMigrateResult[]): FleetMigrateSummary {
   const summary: FleetMigrateSummary = { selected: results.length, ok: 0, failed: 0, skipped: 0, upToDate: 0, retryLater: 0 };
   for (const result of results) {
     summary[result.outcome] += 1;
@@ -332,6 +379,6 @@ function summarize(results: readonly TenantMigrateResult[]): FleetMigrateSummary
   return summary;
 }
 
-function usage(message: string, code = 'TNT_ERR_INVALID_FLEET_OPTIONS'): TenantSchemaError {
+export function usage(message: string, code = 'TNT_ERR_INVALID_FLEET_OPTIONS'): TenantSchemaError {
   return new TenantSchemaError(code, `migrate up: ${message}.`);
 }

@@ -1,11 +1,12 @@
 import type { Migration } from '@mikro-orm/migrations';
 import type { TenantMigration } from '@tenantry/tenant-migrations';
 import pg from 'pg';
-import type { MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
-import { migrationError } from './migration-error.ts';
-import { qualifiedName } from './quote-identifier.ts';
-import { SQLSTATE, sqlStateOf } from './sql-state.ts';
-import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
+import type { MigrateTenantSchemaResult } from '../migrate-tenant-schema.ts';
+import { migrationError } from '../migration-error.ts';
+import { qualifiedName } from '../quote-identifier.ts';
+import { SQLSTATE, sqlStateOf } from '../sql-state.ts';
+import type { TenantSchemaOrm } from '../tenant-schema-orm.ts';
+import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 /** The schema needs MikroORM's migrator (see {@link PgSchemaMigrator}); nothing was changed. */
 export const NEEDS_ORM = Symbol('needs-orm');
@@ -64,7 +65,7 @@ export class PgSchemaMigrator {
     this.#orm = orm;
     this.#migrations = migrations;
     // Each schema is one checkout, so no backend accumulates the catalog cache of thousands of schemas.
-    this.#pool = new pg.Pool({ connectionString: databaseUrl, max: connections, maxUses: schemasPerConnection, application_name: applicationName });
+    this.#pool = new pg.Pool({ connectionString: databaseUrl, max: connections, maxUses: schemasPerConnection, application_name: applicationName, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection that breaks is reported by the next checkout; without a listener it would crash the process.
     this.#pool.on('error', () => undefined);
     this.#helper = orm.em.getPlatform().getSchemaHelper() as unknown as HelperSql;

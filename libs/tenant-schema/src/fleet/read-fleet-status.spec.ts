@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import type { TenantMigration } from '@tenantry/tenant-migrations';
-import { compareFleet } from './fleet-status.ts';
+import { compareFleet } from './read-fleet-status.ts';
 
 class Noop extends Migration {
   override up(): void {
@@ -56,5 +56,32 @@ describe('compareFleet', () => {
     expect(statuses[0]).toMatchObject({ state: 'pending', pending: ['M1', 'M2'], appliedVersion: null, drift: [] });
     expect(statuses[1]).toMatchObject({ tenantId: null, state: 'orphan', unknown: ['M0_hotfix'], drift: ['unknown-migrations', 'orphan-schema'] });
     expect(compareFleet([], [{ schemaName: 'tenant_9', tracked: true }], new Map(), list, { includeOrphans: false })).toEqual([]);
+  });
+
+  it('with a database name: a schema of a tenant placed elsewhere is drift, unless it is the target of its open move', () => {
+    const placed = [
+      { ...entry(1), database: 'main' },
+      { ...entry(2), database: 'east' },
+      { ...entry(3), database: 'east', moveTo: 'main' },
+      { ...entry(4), database: 'main', moveTo: 'east' },
+    ];
+    const catalog = [1, 2, 3, 4].map((n) => ({ schemaName: `tenant_${n}`, tracked: true }));
+    const applied = new Map([1, 2, 3, 4].map((n) => [`tenant_${n}`, ['M1']]));
+    const statuses = compareFleet(placed, catalog, applied, list, { database: 'main' });
+    expect(statuses.map((s) => [s.tenantId, s.state, s.drift, s.database, s.ledgerDatabase, s.moveTo])).toEqual([
+      ['t1', 'pending', [], 'main', undefined, undefined],
+      ['t4', 'pending', [], 'main', undefined, 'east'],
+      ['t2', 'misplaced', ['wrong-database'], 'main', 'east', undefined],
+      ['t3', 'moving', [], 'main', 'east', 'main'],
+    ]);
+    // The moving schema is the move engine's: nothing pending for migrate up.
+    expect(statuses[3].pending).toEqual([]);
+    // Without a name, every entry is placed here (one database).
+    expect(compareFleet(placed, catalog, applied, list).map((s) => s.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
+  });
+
+  it('a tenant placed here whose schema is on another database only is missing here', () => {
+    const [status] = compareFleet([{ ...entry(1), database: 'east' }], [], new Map(), list, { database: 'east' });
+    expect(status).toMatchObject({ tenantId: 't1', state: 'missing', drift: ['schema-missing'], database: 'east' });
   });
 });

@@ -1,20 +1,28 @@
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { readAppliedMigrations, readTenantCatalog, type CatalogSchema } from './fleet-catalog.ts';
-import { PROVISIONED_STATUSES, type FleetLedger, type FleetLedgerEntry } from './fleet-ledger.ts';
+import { readAppliedMigrations, readTenantCatalog, type CatalogSchema } from './catalog.ts';
+import { PROVISIONED_STATUSES, type FleetLedger, type FleetLedgerEntry } from './ledger.ts';
 import { RecyclingClient } from './recycling-client.ts';
 
 /**
  * Where a schema stands: `up-to-date`, `pending` (migrations to apply), `not-provisioned` (no
  * schema yet and none expected: pending_setup / setup_failed), `missing` (the tenant should have a
- * schema and has none), `orphan` (a schema without a tenant in the control ledger).
+ * schema and has none), `orphan` (a schema without a tenant in the control ledger), `misplaced`
+ * (a tenant's schema on another database than the one the ledger places it on), `moving` (the
+ * schema an unfinished move is building on its target database).
  */
-export type SchemaState = 'up-to-date' | 'pending' | 'not-provisioned' | 'missing' | 'orphan';
+export type SchemaState = 'up-to-date' | 'pending' | 'not-provisioned' | 'missing' | 'orphan' | 'misplaced' | 'moving';
 
 /**
  * Disagreements that need an operator: the ledger names another version than the schema holds,
- * the schema is missing or orphaned, or the schema holds migrations this code does not know.
+ * the schema is missing or orphaned, the schema holds migrations this code does not know, or the
+ * schema sits on another database than the ledger's placement.
  */
-export type DriftKind = 'ledger-mismatch' | 'schema-missing' | 'orphan-schema' | 'unknown-migrations';
+export type DriftKind = 'ledger-mismatch' | 'schema-missing' | 'orphan-schema' | 'unknown-migrations' | 'wrong-database';
+
+/** Every drift kind at 0: the shape of `FleetSummary.driftByKind`. */
+export function noDrift(): Record<DriftKind, number> {
+  return { 'ledger-mismatch': 0, 'schema-missing': 0, 'orphan-schema': 0, 'unknown-migrations': 0, 'wrong-database': 0 };
+}
 
 export interface SchemaStatus {
   tenantId: string | null;
@@ -30,6 +38,12 @@ export interface SchemaStatus {
   unknown: string[];
   state: SchemaState;
   drift: DriftKind[];
+  /** The database this status was read on, when the caller named it. */
+  database?: string;
+  /** Where the ledger places the tenant, on a `misplaced` or `moving` schema (another database than this one). */
+  ledgerDatabase?: string;
+  /** The target of the tenant's unfinished move, when it has one. */
+  moveTo?: string;
 }
 
 export interface FleetSummary {
@@ -57,6 +71,12 @@ export interface FleetStatus {
 export interface FleetReadOptions {
   databaseUrl: string;
   ledger: FleetLedger;
+  /**
+   * This database's name in the registry. Ledger entries placed on another database are not its
+   * tenants: a schema of theirs found here is drift (`wrong-database`), or `moving` when it is the
+   * target of the tenant's unfinished move. Unnamed: every entry belongs here (one database).
+   */
+  database?: string;
   migrations?: readonly TenantMigration[];
   /** Only these tenants (orphan schemas are then not reported). */
   tenantIds?: readonly string[];
@@ -75,6 +95,7 @@ export interface FleetReadOptions {
 export async function readFleetStatus({
   databaseUrl,
   ledger,
+  database,
   migrations = tenantMigrations,
   tenantIds,
   batchSize = 200,
@@ -100,9 +121,10 @@ export async function readFleetStatus({
     );
     const schemas = compareFleet(selected, wanted ? catalog.filter((s) => selectedSchemas!.has(s.schemaName)) : catalog, applied, migrations, {
       includeOrphans: !wanted,
+      database,
     });
     return {
-      summary: summarize(schemas, selected.length, migrations),
+      summary: summarize(schemas, schemas.filter((s) => s.tenantId !== null && isPlacedHere(s)).length, migrations),
       schemas,
       reads: {
         durationMs: Math.round(performance.now() - started),
@@ -115,23 +137,39 @@ export async function readFleetStatus({
   }
 }
 
+/** Whether a status is about a tenant placed on the database it was read on (not a stray or a move's target). */
+export function isPlacedHere(status: SchemaStatus): boolean {
+  return status.state !== 'misplaced' && status.state !== 'moving';
+}
+
 /**
- * The pure part: ledger entries + catalog + applied names → one status per tenant (ledger order),
- * then one per orphan schema. `applied` lacks a schema that vanished or has no tracking table.
+ * The pure part: ledger entries + catalog + applied names → one status per tenant placed on this
+ * database (ledger order), then one per schema nobody placed here: a schema of a tenant placed on
+ * another database (`misplaced`, or `moving` on its move's target) or an orphan. `applied` lacks a
+ * schema that vanished or has no tracking table. Without `database`, every entry is placed here.
  */
 export function compareFleet(
   entries: readonly FleetLedgerEntry[],
   catalog: readonly CatalogSchema[],
   applied: ReadonlyMap<string, readonly string[]>,
   migrations: readonly TenantMigration[],
-  { includeOrphans = true }: { includeOrphans?: boolean } = {},
+  { includeOrphans = true, database }: { includeOrphans?: boolean; database?: string } = {},
 ): SchemaStatus[] {
   const known = new Set(migrations.map((m) => m.name));
   const present = new Set(catalog.map((schema) => schema.schemaName));
   const owned = new Set<string>();
+  const elsewhere = new Map<string, FleetLedgerEntry>();
   const statuses: SchemaStatus[] = [];
+  const stamp = (status: SchemaStatus) => {
+    if (database !== undefined) status.database = database;
+    statuses.push(status);
+  };
 
   for (const entry of entries) {
+    if (database !== undefined && entry.database !== undefined && entry.database !== database) {
+      elsewhere.set(entry.schemaName, entry);
+      continue;
+    }
     owned.add(entry.schemaName);
     const exists = present.has(entry.schemaName);
     const names = applied.get(entry.schemaName) ?? [];
@@ -139,6 +177,7 @@ export function compareFleet(
     status.tenantId = entry.tenantId;
     status.tenantStatus = entry.status;
     status.ledgerVersion = entry.schemaVersion;
+    if (entry.moveTo) status.moveTo = entry.moveTo;
     if (!exists) {
       const expected = entry.schemaVersion !== null || PROVISIONED_STATUSES.has(entry.status);
       status.state = expected ? 'missing' : 'not-provisioned';
@@ -147,16 +186,32 @@ export function compareFleet(
     } else if (entry.schemaVersion !== status.appliedVersion) {
       status.drift.push('ledger-mismatch');
     }
-    statuses.push(status);
+    stamp(status);
   }
-  if (includeOrphans) {
-    for (const schema of catalog) {
-      if (owned.has(schema.schemaName)) continue;
-      const status = schemaStatus(schema.schemaName, true, applied.get(schema.schemaName) ?? [], migrations, known);
+  for (const schema of catalog) {
+    if (owned.has(schema.schemaName)) continue;
+    const placed = elsewhere.get(schema.schemaName);
+    if (!placed && !includeOrphans) continue;
+    const status = schemaStatus(schema.schemaName, true, applied.get(schema.schemaName) ?? [], migrations, known);
+    if (placed) {
+      status.tenantId = placed.tenantId;
+      status.tenantStatus = placed.status;
+      status.ledgerVersion = placed.schemaVersion;
+      status.ledgerDatabase = placed.database;
+      if (placed.moveTo === database) {
+        // The move engine builds this schema at the source's version; it is not migrate up's to touch.
+        status.state = 'moving';
+        status.moveTo = placed.moveTo;
+        status.pending = [];
+      } else {
+        status.state = 'misplaced';
+        status.drift.push('wrong-database');
+      }
+    } else {
       status.state = 'orphan';
       status.drift.push('orphan-schema');
-      statuses.push(status);
     }
+    stamp(status);
   }
   return statuses;
 }
@@ -186,7 +241,7 @@ function schemaStatus(
 }
 
 function summarize(schemas: readonly SchemaStatus[], tenants: number, migrations: readonly TenantMigration[]): FleetSummary {
-  const driftByKind: Record<DriftKind, number> = { 'ledger-mismatch': 0, 'schema-missing': 0, 'orphan-schema': 0, 'unknown-migrations': 0 };
+  const driftByKind = noDrift();
   const byVersion: Record<string, number> = {};
   const summary = { tenants, schemas: 0, upToDate: 0, pendingSchemas: 0, pendingMigrations: 0, notProvisioned: 0, drift: 0 };
   for (const status of schemas) {

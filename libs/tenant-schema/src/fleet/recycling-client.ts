@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 export interface RecyclingClientOptions {
   databaseUrl: string;
@@ -45,6 +46,7 @@ export class RecyclingClient {
     const client = new pg.Client({
       connectionString: this.#options.databaseUrl,
       application_name: this.#options.applicationName,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       ...(this.#options.lockTimeoutMs ? { lock_timeout: this.#options.lockTimeoutMs } : {}),
       // A parallel worker would open every relation of a wide UNION ALL again, in a fresh process:
       // slower for these tiny tables and more catalog work.
