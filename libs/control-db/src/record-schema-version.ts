@@ -7,25 +7,41 @@ import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 import { TenantNotFoundError } from './errors.ts';
 import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 
-/** One row of the schema-version ledger: what the control schema believes a tenant schema holds. */
+/** One row of the schema-version ledger: what the control schema believes a tenant schema holds, and where. */
 export interface SchemaLedgerEntry {
   tenantId: string;
   schemaName: string;
   status: string;
   schemaVersion: string | null;
+  /** The tenant database holding the schema (`main`: the control database). */
+  database: string;
+  /** The database an unfinished move is taking the tenant to, or null. */
+  moveTo: string | null;
 }
+
+const SCHEMA_LEDGER = `select t.id, t.schema_name, t.status, t.schema_version, t.database,
+       (select mv.to_database from tenant_moves mv where mv.tenant_id = t.id and mv.finished_at is null) as move_to
+  from tenants t
+ order by t.created_at, t.id`;
 
 /**
  * Every tenant's ledger entry in one query, oldest tenant first: the fleet migration reads the
- * whole ledger at once instead of one tenant at a time.
+ * whole ledger at once instead of one tenant at a time, with each tenant's placement and open
+ * move (the fleet engine checks drift per database). Plain SQL on the ORM's pool, as
+ * recordSchemaVersions: no entity is hydrated for six strings per tenant.
  */
 export async function readSchemaLedger(orm: ControlOrm): Promise<SchemaLedgerEntry[]> {
-  const rows = await orm.em.fork().find(
-    Tenant,
-    {},
-    { fields: ['id', 'schema_name', 'status', 'schema_version'], orderBy: { created_at: 'asc', id: 'asc' }, disableIdentityMap: true },
-  );
-  return rows.map((row) => ({ tenantId: row.id, schemaName: row.schema_name, status: row.status, schemaVersion: row.schema_version ?? null }));
+  const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
+  type Row = { id: string; schema_name: string; status: string; schema_version: string | null; database: string; move_to: string | null };
+  const { rows } = await pool.query<Row>(SCHEMA_LEDGER);
+  return rows.map((row) => ({
+    tenantId: row.id,
+    schemaName: row.schema_name,
+    status: row.status,
+    schemaVersion: row.schema_version,
+    database: row.database,
+    moveTo: row.move_to,
+  }));
 }
 
 /**
