@@ -49,10 +49,13 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
   const registry = createRegistry(control, controlSchema, controlDatabaseUrl, refreshMs);
   const orms = createOrmCache({ poolMax, maxOpen, idleMs, logger: logger?.child({ component: 'tenant-databases' }) });
 
+  // `main` never needs the registry: it works before tenant-api has migrated the control schema.
+  const urlOf = async (name: string) => (name === MAIN_DATABASE ? controlDatabaseUrl : (await registry.get(name)).url);
+
   return {
-    orm: async (name) => orms.orm(name, (await registry.get(name)).url),
-    use: async (name, work) => orms.use(name, (await registry.get(name)).url, work),
-    url: async (name) => (await registry.get(name)).url,
+    orm: async (name) => orms.orm(name, await urlOf(name)),
+    use: async (name, work) => orms.use(name, await urlOf(name), work),
+    url: urlOf,
     list: () => registry.list(),
     placementOf: async (tenantId) => (await readTenantPlacement(control, controlSchema, tenantId))?.database ?? null,
     openNow: () => orms.open(),
