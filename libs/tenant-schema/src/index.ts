@@ -24,3 +24,4 @@ export { migrateTenantSchema } from './migrate-tenant-schema.ts';
 export type { MigrateTenantSchemaOptions, MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
 export { startSparePool, topUpSpareSchemas, refreshSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
 export type { SparePool, TopUpSpareSchemasOptions } from './spare-schemas.ts';
+export * from './server-probe/index.ts';

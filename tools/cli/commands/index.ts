@@ -11,4 +11,8 @@ export const COMMANDS: ((program: Command) => void)[] = [
   (await import('./tenants-reprovision.ts')).register,
   (await import('./migrate-status.ts')).register,
   (await import('./migrate-up.ts')).register,
+  (await import('./databases-add.ts')).register,
+  (await import('./databases-list.ts')).register,
+  (await import('./databases-drain.ts')).register,
+  (await import('./databases-open.ts')).register,
 ];
