@@ -25,3 +25,4 @@ export type { MigrateTenantSchemaOptions, MigrateTenantSchemaResult } from './mi
 export { startSparePool, topUpSpareSchemas, refreshSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
 export type { SparePool, TopUpSpareSchemasOptions } from './spare-schemas.ts';
 export * from './server-probe/index.ts';
+export * from './statistics/index.ts';
