@@ -1,4 +1,4 @@
-export { schemaNameFor, roleNameFor, tenantIdHex } from './tenant-names.ts';
+export { schemaNameFor, roleNameFor, tenantIdHex, movedSchemaNameFor } from './tenant-names.ts';
 export { quoteIdentifier, qualifiedName } from './quote-identifier.ts';
 export { TenantSchemaError, InvalidTenantIdError, InvalidIdentifierError } from './errors.ts';
 export { createTenantSchemaOrm, tenantSchemaOrmOptions } from './tenant-schema-orm.ts';
@@ -24,5 +24,7 @@ export { migrateTenantSchema } from './migrate-tenant-schema.ts';
 export type { MigrateTenantSchemaOptions, MigrateTenantSchemaResult } from './migrate-tenant-schema.ts';
 export { startSparePool, topUpSpareSchemas, refreshSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
 export type { SparePool, TopUpSpareSchemasOptions } from './spare-schemas.ts';
+export * from './move/index.ts';
 export * from './server-probe/index.ts';
+export { tenantSchemaLockKey } from './tenant-lock.ts';
 export * from './statistics/index.ts';

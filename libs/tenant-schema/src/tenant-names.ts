@@ -21,3 +21,12 @@ export function schemaNameFor(tenantId: string): string {
 export function roleNameFor(tenantId: string): string {
   return `tenant_${tenantIdHex(tenantId)}_app`;
 }
+
+/**
+ * `tenant_<32 hex>_moved`: the tenant's schema on its OLD database once a move has flipped it
+ * elsewhere, kept until the move's cleanup drops it. It does not match the tenant-schema pattern
+ * (`^tenant_[0-9a-f]{32}$`), so fleet commands and the services never take it for a live schema.
+ */
+export function movedSchemaNameFor(tenantId: string): string {
+  return `${schemaNameFor(tenantId)}_moved`;
+}

@@ -51,6 +51,15 @@ export function newTenantSchemaSql(schemaName: string, roleName: string, { roleE
 }
 
 /**
+ * Only the role, for a server that gets the schema some other way (a restored dump carries the
+ * schema's grants): the role as provisioning creates it, with its `search_path`.
+ */
+export function newTenantRoleSql(roleName: string, schemaName: string, { login }: { login: boolean }): string {
+  const role = quoteIdentifier(roleName);
+  return [createRoleSql(role, login), `alter role ${role} set search_path to ${quoteIdentifier(schemaName)}`].join(';\n');
+}
+
+/**
  * Creates the tenant's role if missing and (re)grants it exactly on an EXISTING schema (see the
  * rights above). An existing role keeps its LOGIN/NOLOGIN state (a deactivated tenant stays
  * locked out when re-provisioned). Returns whether the role was created. `exists`: the caller
