@@ -41,6 +41,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
   'POST /v1/users': () => ({ method: 'POST', url: '/v1/users', payload: { email: `new-${unique()}@matrix.test` } }),
   'GET /v1/plans': () => ({ method: 'GET', url: '/v1/plans' }),
   'POST /v1/tenants': () => ({ method: 'POST', url: '/v1/tenants', payload: { name: `Created In Matrix ${unique()}` } }),
+  'POST /v1/tenants (naming its database)': () => ({ method: 'POST', url: '/v1/tenants', payload: { name: `Placed In Matrix ${unique()}`, database: 'main' } }),
   'GET /v1/tenants': () => ({ method: 'GET', url: '/v1/tenants' }),
   'GET /v1/tenants/count': () => ({ method: 'GET', url: '/v1/tenants/count' }),
   'GET /v1/tenants/{id}': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}` }),
