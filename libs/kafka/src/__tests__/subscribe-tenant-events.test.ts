@@ -102,6 +102,10 @@ describe('subscribeToTenantEvents (real broker)', () => {
           },
           TenantMemberUpdated: record,
           TenantMemberRemoved: record,
+          TenantMoved: (event, context) => {
+            expect([event.data.from, event.data.to]).toEqual(['main', 'second']);
+            record(event, context);
+          },
         },
         onUnknown: (type) => void unknown.push(type),
       }),
