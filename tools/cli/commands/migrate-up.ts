@@ -108,17 +108,18 @@ const ORDER = { failed: 0, skipped: 1, ok: 2 } as const;
 
 function renderReport(report: FleetMigrateReportAcrossDatabases): string {
   const several = report.databases.length > 1;
-  const rows = report.results.filter((r) => r.reason !== 'up-to-date').sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
+  // A database that failed as a whole gets one line below, not one row per schema.
+  const failedDatabases = new Set(report.databases.filter((d) => d.error).map((d) => d.database));
+  const rows = report.results.filter((r) => r.reason !== 'up-to-date' && !failedDatabases.has(r.database!)).sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
   const lines: string[] = [];
   if (rows.length > 0) {
     const head = ['TENANT', 'RESULT', 'FROM', 'TO', 'TIME', 'DETAIL'];
     lines.push(table([several ? ['DATABASE', ...head] : head, ...rows.map((r) => (several ? [r.database ?? null, ...row(r)] : row(r)))]), '');
   }
   for (const section of report.databases) lines.push(sectionLine(section));
-  const failedDatabases = report.databases.filter((d) => d.error).length;
   const stop = report.stopped === 'canary-failed' ? ' · STOPPED: a canary schema failed, the rest of its database was not attempted' : report.stopped === 'interrupted' ? ' · INTERRUPTED: run again to continue' : '';
   lines.push(
-    `total over ${report.databases.length} database(s)${failedDatabases ? ` (${failedDatabases} failed)` : ''}: ${summaryText(report.summary)} in ${formatDuration(report.durationMs)}${stop}`,
+    `total over ${report.databases.length} database(s)${failedDatabases.size ? ` (${failedDatabases.size} failed)` : ''}: ${summaryText(report.summary)} in ${formatDuration(report.durationMs)}${stop}`,
   );
   lines.push(`target: ${report.target}`);
   return lines.join('\n');
