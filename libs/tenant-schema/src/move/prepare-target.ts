@@ -46,7 +46,8 @@ async function truncateSchema(tx: EntityManager, schema: string): Promise<void> 
  * source's version (as provisioning builds them, without the seed), then every table emptied, the
  * migration tracking table included: the initial copy brings the source's rows. A schema left by
  * an earlier attempt is dropped first (nothing serves from the target before the flip). The role
- * is created NOLOGIN on another server; on the same server it is the source's role.
+ * is created NOLOGIN on another server; on the same server it is the source's role, without USAGE
+ * on the target schema until the flip.
  */
 export async function prepareTarget(ctx: MoveContext): Promise<void> {
   const { schema, role } = ctx.names;
@@ -58,7 +59,10 @@ export async function prepareTarget(ctx: MoveContext): Promise<void> {
       const found = await inspectTenant(tx, schema, role);
       if (found.schema) await tx.execute(`drop schema ${quoteIdentifier(schema)} cascade`);
       await tx.execute(newTenantSchemaSql(schema, role, { roleExists: found.role, login: false }));
-      if (found.role && !ctx.sameServer) await tx.execute(`alter role ${quoteIdentifier(role)} nologin`);
+      // Nothing may serve from the target before the flip: on another server the role cannot log
+      // in; on the same server (a role with LOGIN) it gets USAGE on the schema only at the flip.
+      if (ctx.sameServer) await tx.execute(`revoke usage on schema ${quoteIdentifier(schema)} from ${quoteIdentifier(role)}`);
+      else if (found.role) await tx.execute(`alter role ${quoteIdentifier(role)} nologin`);
       const migrator = createTenantMigrator(tx, migrations, { trackingTable: 'created' });
       await migrator.up({ schema, transaction: tx.getTransactionContext() });
       await truncateSchema(tx, schema);

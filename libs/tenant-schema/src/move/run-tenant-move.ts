@@ -1,6 +1,7 @@
 import { copySchemaOffline, prepareOfflineTarget } from './copy-schema-offline.ts';
-import { freezeSource, unfreezeSource, setRoleLogin, type SourceFreeze } from './freeze-source.ts';
+import { freezeSource, unfreezeSource, type SourceFreeze } from './freeze-source.ts';
 import { openMoveContext, type MoveContext } from './move-context.ts';
+import { openTarget } from './open-target.ts';
 import { moveAborted, stepFailed, TenantMoveError } from './move-errors.ts';
 import { isBefore, type MoveJournal, type MoveState, type RunTenantMoveOptions, type TenantMovePlan } from './move-types.ts';
 import { assertMovable } from './preflight.ts';
@@ -94,7 +95,7 @@ export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMove
     await runFreeze(ctx, progress, options);
   }
   await progress.step('source-retired', () => retireSource(ctx));
-  await progress.step('unfrozen', () => (plan.roleLogin ? setRoleLogin(plan.target.url, ctx.names.role, true) : Promise.resolve()));
+  await progress.step('unfrozen', () => openTarget(ctx));
   await progress.step('done', () => (plan.mode === 'logical' ? removeReplication(ctx) : Promise.resolve()));
   ctx.log?.info('tenant move done');
 }

@@ -93,9 +93,15 @@ describe('online move between two databases of the same server', () => {
     const tenant = await seedTenant(source, { invoices: 500 });
     const before = await tenantContent(source.url, tenant.schema);
     const journal = new MemoryJournal();
+    let servedEarly: boolean | undefined;
+    journal.onAdvance = async (state) => {
+      // The shared role has LOGIN; the target's copy must still be out of its reach before the flip.
+      if (state === 'caught-up') servedEarly = await roleCanWork(target.url, tenant.id);
+    };
 
     await runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip });
 
+    expect(servedEarly).toBe(false);
     expect(await tenantContent(target.url, tenant.schema)).toEqual(before);
     const moved = movedSchemaNameFor(tenant.id);
     expect(await schemasNamed(source.url, `${tenant.schema}%`)).toEqual([moved]);
