@@ -136,7 +136,7 @@ describe('placement over three databases', () => {
       const { data } = message.json as { data: { tenant: { database?: string } } };
       expect({ id: message.key, database: data.tenant.database }).toEqual({ id: message.key, database: byTenant.get(message.key!) });
     }
-  });
+  }, 300_000);
 
   it('reads statistics from the tenant database', async () => {
     const tenant = tenants.find((t) => t.database === 'east')!;
@@ -171,7 +171,7 @@ describe('placement over three databases', () => {
     } finally {
       await setTenantDatabaseStatus(control, CONTROL, 'east', 'open');
     }
-  });
+  }, 300_000);
 });
 
 describe('a stopped database', () => {
@@ -198,5 +198,5 @@ describe('a stopped database', () => {
       expect(await roleOn(servers.get('west')!, tenant.id)).toBe(true);
     }
     for (const tenant of elsewhere) expect(await schemaOn(servers.get(tenant.database)!, tenant.id)).toBe(true);
-  });
+  }, 420_000);
 });
