@@ -158,6 +158,28 @@ describe('placement over three databases', () => {
     });
   });
 
+  it('deactivate and activate change LOGIN of the role on the tenant database server', async () => {
+    const tenant = tenants.find((t) => t.database === 'east')!;
+    const canLogin = async () => {
+      const { rows } = await servers.get('east')!.admin.query<{ rolcanlogin: boolean }>('select rolcanlogin from pg_roles where rolname = $1', [roleNameFor(tenant.id)]);
+      return rows[0]?.rolcanlogin;
+    };
+    expect(await canLogin()).toBe(true);
+    expect((await stack.request('POST', `/v1/tenants/${tenant.id}/deactivate`, undefined, token)).status).toBe(200);
+    await waitFor('the role on east loses LOGIN', async () => (await canLogin()) === false);
+    expect((await stack.request('POST', `/v1/tenants/${tenant.id}/activate`, undefined, token)).status).toBe(200);
+    await waitFor('the role on east can log in again', async () => (await canLogin()) === true);
+  });
+
+  it('keeps spare schemas on every open database', async () => {
+    for (const server of servers.values()) {
+      await waitFor(`spare schemas on ${server.name}`, async () => {
+        const { rows } = await server.db.query(`select 1 from pg_namespace where nspname like 'tenant\\_spare\\_%'`);
+        return rows.length === 2;
+      }, { timeoutMs: 60_000 });
+    }
+  });
+
   it('a drained database gets no new tenant, and naming it is refused', async () => {
     await setTenantDatabaseStatus(control, CONTROL, 'east', 'draining');
     try {
