@@ -41,7 +41,7 @@ export interface MoveContext {
 
 export async function openMoveContext(plan: TenantMovePlan, { logger, signal }: { logger?: Logger; signal?: AbortSignal } = {}): Promise<MoveContext> {
   const names = moveNamesFor(plan.tenantId);
-  const [source, target] = await Promise.all([readServerIdentity(plan.source.url), readServerIdentity(plan.target.url)]);
+  const [source, target] = await Promise.all([identify(plan.source), identify(plan.target)]);
   const sameServer = source.server === target.server;
   if (sameServer && source.database === target.database) {
     throw new TenantMoveError(
@@ -51,4 +51,16 @@ export async function openMoveContext(plan: TenantMovePlan, { logger, signal }: 
   }
   const log = logger?.child({ tenant_id: plan.tenantId, schema: names.schema, from: plan.source.name, to: plan.target.name, mode: plan.mode });
   return { plan, names, source, target, sameServer, log, signal };
+}
+
+async function identify(endpoint: TenantMovePlan['source']): Promise<ServerIdentity> {
+  try {
+    return await readServerIdentity(endpoint.url);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TenantMoveError('TNT_ERR_MOVE_DATABASE_UNREACHABLE', `Database "${endpoint.name}" cannot be reached (${reason}); run the move again once it answers.`, {
+      retriable: true,
+      cause: error,
+    });
+  }
 }

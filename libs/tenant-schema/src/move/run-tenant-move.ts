@@ -1,6 +1,6 @@
 import { copySchemaOffline, prepareOfflineTarget } from './copy-schema-offline.ts';
 import { freezeSource, unfreezeSource, type SourceFreeze } from './freeze-source.ts';
-import { openMoveContext, type MoveContext } from './move-context.ts';
+import { moveNamesFor, openMoveContext, type MoveContext } from './move-context.ts';
 import { openTarget } from './open-target.ts';
 import { moveAborted, stepFailed, TenantMoveError } from './move-errors.ts';
 import { isBefore, type MoveJournal, type MoveState, type RunTenantMoveOptions, type TenantMovePlan } from './move-types.ts';
@@ -72,9 +72,18 @@ class Progress {
  * a pg_dump/pg_restore copy inside it.
  */
 export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMoveOptions): Promise<void> {
-  const ctx = await openMoveContext(plan, options);
-  const progress = new Progress(options.journal, await options.journal.state(), ctx);
-  if (progress.state === 'done') return;
+  const state = await options.journal.state();
+  if (state === 'done') return;
+  const ctx = await openMoveContext(plan, options).catch(async (error: unknown) => {
+    if (!isBefore(state, 'flipped') && isBefore(state, 'unfrozen')) {
+      // Flipped, and a server does not answer. If it is the source's (so not the target's, which
+      // would share it), the target serves the tenant now: let it in there while the source's
+      // retirement waits for the next run.
+      await openTarget(plan, moveNamesFor(plan.tenantId)).catch(() => undefined);
+    }
+    throw error;
+  });
+  const progress = new Progress(options.journal, state, ctx);
   ctx.log?.info({ state: progress.state }, 'tenant move running');
   if (isBefore(progress.state, 'flipped')) {
     await assertMovable(ctx);
@@ -95,7 +104,7 @@ export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMove
     await runFreeze(ctx, progress, options);
   }
   await progress.step('source-retired', () => retireSource(ctx));
-  await progress.step('unfrozen', () => openTarget(ctx));
+  await progress.step('unfrozen', () => openTarget(plan, ctx.names));
   await progress.step('done', () => (plan.mode === 'logical' ? removeReplication(ctx) : Promise.resolve()));
   ctx.log?.info('tenant move done');
 }

@@ -74,6 +74,35 @@ describe('a move interrupted at any step finishes when run again', () => {
   });
 });
 
+describe('after the flip, with the source server down', () => {
+  test('a run lets the tenant in on the target, fails retriably, and finishes once the source is back', async () => {
+    const source = await createEndpoint(serverA.adminUrl, 'src');
+    const target = await createEndpoint(serverB.adminUrl, 'tgt');
+    const tenant = await seedTenant(source, { invoices: 20 });
+    const journal = new MemoryJournal();
+    journal.crashAt = { state: 'flipped', when: 'after' };
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await roleCanWork(target.url, tenant.id)).toBe(false);
+
+    await serverA.stop();
+    try {
+      await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toMatchObject({
+        code: 'TNT_ERR_MOVE_DATABASE_UNREACHABLE',
+        retriable: true,
+      });
+      expect(journal.current).toBe('flipped');
+      expect(await roleCanWork(target.url, tenant.id)).toBe(true);
+    } finally {
+      await serverA.start();
+    }
+
+    await runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip });
+    expect(journal.current).toBe('done');
+    expect(await schemasNamed(source.url, `${tenant.schema}%`)).toEqual([movedSchemaNameFor(tenant.id)]);
+    expect(await replicationLeft(source, target)).toEqual([]);
+  });
+});
+
 describe('undo before the flip', () => {
   test.each<MoveState>(['subscribed', 'caught-up', 'sequences-synced'])('after %s: the source serves, nothing is left on the target', async (state) => {
     const source = await createEndpoint(serverA.adminUrl, 'src');
