@@ -86,6 +86,30 @@ describe('online move between two servers', () => {
   });
 });
 
+describe('a stopped move', () => {
+  test('stops between steps with a retriable error, and a later run continues', async () => {
+    const source = await createEndpoint(serverA.adminUrl, 'a7');
+    const target = await createEndpoint(serverB.adminUrl, 'b7');
+    const tenant = await seedTenant(source, { invoices: 30 });
+    const journal = new MemoryJournal();
+    const stop = new AbortController();
+    journal.onAdvance = async (state) => {
+      if (state === 'subscribed') stop.abort();
+    };
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip, signal: stop.signal })).rejects.toMatchObject({
+      code: 'TNT_ERR_MOVE_ABORTED',
+      retriable: true,
+    });
+    expect(journal.current).toBe('subscribed');
+    expect(await roleCanWork(source.url, tenant.id)).toBe(true);
+
+    journal.onAdvance = undefined;
+    await runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip });
+    expect(journal.current).toBe('done');
+    expect((await tenantContent(target.url, tenant.schema)).invoices).toBe(30);
+  });
+});
+
 describe('online move between two databases of the same server', () => {
   test('moves the rows; the shared role serves the target and cannot use the old schema; cleanup keeps the role', async () => {
     const source = await createEndpoint(serverA.adminUrl, 'a3');
