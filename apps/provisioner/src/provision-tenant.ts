@@ -44,6 +44,7 @@ export async function provisionTenant(
     schema_name: result.schemaName,
     schema_version: result.schemaVersion,
     duration_ms: result.durationMs,
+    database: result.database,
   });
   log.info(
     {

@@ -76,6 +76,8 @@ export interface TenantSchemaProvisionedData {
   /** Name of the last tenant migration applied. */
   schema_version: string;
   duration_ms: number;
+  /** v1.1: the tenant database the schema and role were built on (absent in older reports: `main`). */
+  database?: string;
 }
 
 export interface TenantSchemaProvisioningFailedData {

@@ -27,6 +27,7 @@ const servers = new Map<string, Server>();
 let control: pg.Client;
 let kafka: KafkaClient;
 let events: TopicCollector;
+let reports: TopicCollector;
 let token: string;
 let created = 0;
 
@@ -52,10 +53,12 @@ beforeAll(async () => {
   }
   kafka = createTestKafkaClient();
   events = await collectTopic(kafka, `${stack.topicPrefix}tenant.events`);
+  reports = await collectTopic(kafka, `${stack.topicPrefix}tenant.provisioning`);
 }, 180_000);
 
 afterAll(async () => {
   await events?.stop();
+  await reports?.stop();
   await control?.end();
   for (const server of servers.values()) await Promise.all([server.db.end(), server.admin.end()]);
   await stack?.stop();
@@ -100,7 +103,7 @@ function countBy(tenants: { database: string }[]): Record<string, number> {
 describe('placement over three databases', () => {
   let tenants: { id: string; database: string; rut: string }[] = [];
 
-  it('spreads 30 tenants 10/10/10; schema, role, issuer and casa matriz are on the tenant database and nowhere else; events carry database', async () => {
+  it('spreads 30 tenants 10/10/10; schema, role, issuer and casa matriz are on the tenant database and nowhere else; events and reports carry database', async () => {
     tenants = await createTenants(30);
     expect(countBy(tenants)).toEqual({ east: 10, main: 10, west: 10 });
     await waitActive(tenants.map((t) => t.id));
@@ -135,6 +138,13 @@ describe('placement over three databases', () => {
     for (const message of ours) {
       const { data } = message.json as { data: { tenant: { database?: string } } };
       expect({ id: message.key, database: data.tenant.database }).toEqual({ id: message.key, database: byTenant.get(message.key!) });
+    }
+    const provisionedReports = () => reports.messages.filter((m) => byTenant.has(m.key ?? '') && m.json?.type === 'TenantSchemaProvisioned');
+    await waitFor('a TenantSchemaProvisioned report of every tenant', () => new Set(provisionedReports().map((m) => m.key)).size === 30);
+    const provisioned = provisionedReports();
+    for (const report of provisioned) {
+      const { data } = report.json as { data: { database?: string } };
+      expect({ id: report.key, database: data.database }).toEqual({ id: report.key, database: byTenant.get(report.key!) });
     }
   }, 300_000);
 

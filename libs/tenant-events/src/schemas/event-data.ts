@@ -38,6 +38,7 @@ export const tenantSchemaProvisionedDataSchema = {
     schema_name: { type: 'string', pattern: '^tenant_[0-9a-f]{32}$' },
     schema_version: { type: 'string', minLength: 1 },
     duration_ms: { type: 'number', minimum: 0 },
+    database: { ...databaseName, description: 'v1.1: the tenant database the schema and role were built on' },
   },
 } as const;
 
