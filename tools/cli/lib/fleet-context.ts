@@ -1,18 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
-import {
-  MAIN_DATABASE,
-  controlOrmOptions,
-  readSchemaLedger,
-  readTenantDatabases,
-  recordSchemaVersion,
-  recordSchemaVersions,
-  type ControlOrm,
-} from '@tenantry/control-db';
+import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import type { FleetDatabase, FleetLedger } from '@tenantry/tenant-schema';
-import type { Pool } from 'pg';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 
@@ -49,7 +40,7 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule, data
   }
   let databases: FleetDatabase[];
   try {
-    databases = await registeredDatabases(control, ctx, database);
+    databases = await registeredDatabases(ctx, database);
   } catch (error) {
     await control.close(true);
     throw error;
@@ -67,18 +58,19 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule, data
   };
 }
 
-/** The registry as the fleet engine takes it: `main` is DATABASE_URL; `only` narrows it to one name. */
-async function registeredDatabases(control: ControlOrm, ctx: CliContext, only: string | undefined): Promise<FleetDatabase[]> {
-  const pool = (await control.em.getConnection().getNativeClient()) as Pool;
-  const records = await readTenantDatabases(pool, ctx.config.controlSchema).catch((error: { code?: string; message: string }) => {
-    if (error.code !== '42P01') throw error;
+/** The registry as the fleet engine takes it (tenant-databases resolves `main` to DATABASE_URL); `only` narrows it to one name. */
+async function registeredDatabases(ctx: CliContext, only: string | undefined): Promise<FleetDatabase[]> {
+  const { openTenantDatabases } = await import('@tenantry/tenant-databases');
+  const directory = openTenantDatabases({ controlDatabaseUrl: ctx.config.databaseUrl, controlSchema: ctx.config.controlSchema });
+  let databases: FleetDatabase[];
+  try {
+    databases = (await directory.list()).map(({ name, url }) => ({ name, url }));
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P01') throw error;
     throw new CliError(`The control schema "${ctx.config.controlSchema}" has no tenant database registry yet: start tenant-api once to apply the control migrations.`);
-  });
-  const databases = records.map((record): FleetDatabase => {
-    const url = record.name === MAIN_DATABASE ? ctx.config.databaseUrl : record.url;
-    if (!url) throw new CliError(`Tenant database ${record.name} has no URL in the registry; register it again with databases add.`);
-    return { name: record.name, url };
-  });
+  } finally {
+    await directory.close();
+  }
   if (only === undefined) return databases;
   const chosen = databases.filter((d) => d.name === only);
   if (chosen.length === 0) throw new CliError(`--database ${JSON.stringify(only)} is not a registered tenant database (registered: ${databases.map((d) => d.name).join(', ')}).`);

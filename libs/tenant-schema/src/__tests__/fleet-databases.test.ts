@@ -215,4 +215,26 @@ describe('migrate status and up across three tenant databases', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('tenantry: --database "north" is not a registered tenant database (registered: east, main, west).');
   }, 180_000);
+
+  it('a tenant being moved: its schema on the target is moving, not drift, and migrate up leaves the tenant to the move', async () => {
+    const east = byName('east');
+    const movingId = byName('main').ids[0];
+    // The move engine's target schema (built with the shipped migrations only) and the open move.
+    await provisionTenantSchema(east.orm, { id: movingId, name: 'Moving tenant', rut: null, giro: null, address: null, commune: null, city: null, economic_activities: [], version: 1 });
+    await fleet.query(`insert into control.tenant_moves (tenant_id, from_database, to_database, mode, state) values ($1, 'main', 'east', 'logical', 'subscribed')`, [movingId]);
+
+    const run = await runCli(['migrate', 'status', '--json', '--database', 'east', '--migrations-module', THIRD_FIXTURE_MIGRATIONS], fleet.db.url);
+    const status = JSON.parse(run.stdout) as FleetStatusAcrossDatabases;
+    expect(status.schemas.find((s) => s.tenantId === movingId)).toMatchObject({ database: 'east', state: 'moving', ledgerDatabase: 'main', moveTo: 'east', pending: [], drift: [] });
+    expect(status.summary.driftByKind['wrong-database']).toBe(0);
+
+    // Its source schema gets a pending migration; migrate up skips the tenant while the move is open.
+    await queryOn(fleet.db.url, `delete from ${schemaNameFor(movingId)}.mikro_orm_migrations where name = $1`, [THIRD_MIGRATION]);
+    await queryOn(fleet.db.url, `alter table ${schemaNameFor(movingId)}.products drop column barcode`);
+    const up = await runCli(['migrate', 'up', '--json', '--database', 'main', '--migrations-module', THIRD_FIXTURE_MIGRATIONS], fleet.db.url);
+    expect(up.code).toBe(0);
+    const report = JSON.parse(up.stdout) as FleetMigrateReportAcrossDatabases;
+    expect(report.results.find((r) => r.tenantId === movingId)).toMatchObject({ database: 'main', outcome: 'skipped', reason: 'moving', applied: [] });
+    expect((await schemasWith(fleet.db.url, THIRD_MIGRATION)).get(schemaNameFor(movingId))).toBe(0);
+  }, 120_000);
 });
