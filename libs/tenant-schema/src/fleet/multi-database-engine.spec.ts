@@ -3,7 +3,6 @@ import type { FleetEngine, FleetMigrateRequest } from './fleet-engine.ts';
 import type { FleetLedger, FleetLedgerEntry } from './ledger.ts';
 import type { FleetMigrateReport } from './migrate-fleet.ts';
 import { multiDatabaseFleetEngine } from './multi-database-engine.ts';
-import type { FleetStatus } from './read-fleet-status.ts';
 
 class Noop extends Migration {
   override up(): void {
