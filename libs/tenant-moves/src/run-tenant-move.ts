@@ -12,6 +12,7 @@ import type { TenantDatabases } from '@tenantry/tenant-databases';
 import { movedSchemaNameFor, runTenantMove, undoTenantMove, type MoveJournal, type MoveState, type TenantMovePlan } from '@tenantry/tenant-schema';
 import type { Pool } from 'pg';
 import { TenantMoveBusyError } from './errors.ts';
+import { failpoint } from './failpoint.ts';
 import { tryLockTenantMove, unlockTenantMove } from './move-lock.ts';
 
 export interface MoveRunnerDeps {
@@ -55,6 +56,7 @@ function journalOf(deps: MoveRunnerDeps, move: TenantMoveRecord): MoveJournal {
       await advanceTenantMove(deps.orm, move.id, next);
       deps.logger.info({ tenant_id: move.tenantId, move_id: move.id, state: next }, 'tenant move step done');
       deps.onStep?.(next);
+      await failpoint(next);
     },
   };
 }
@@ -74,6 +76,7 @@ export async function runOpenTenantMove(deps: MoveRunnerDeps, tenantId: string):
     const journal = journalOf(deps, move);
     const flip = async () => {
       await flipTenantPlacement(deps.orm, move.id, movedSchemaNameFor(tenantId));
+      await failpoint('flipped');
     };
     try {
       await runTenantMove(plan, { journal, flip, logger: deps.logger, signal: deps.signal, freezeTimeoutMs: deps.freezeTimeoutMs });
