@@ -17,6 +17,7 @@ import { runApiReads } from './benchmarks/api-reads.ts';
 import { runBurst } from './benchmarks/burst.ts';
 import { runFleet } from './benchmarks/fleet.ts';
 import { runFleetDatabases } from './benchmarks/fleet-databases.ts';
+import { runTenantMove } from './benchmarks/tenant-move.ts';
 import { memoryResult } from './benchmarks/memory.ts';
 
 // kafkajs 2.2.4 schedules a negative setTimeout on Node >= 23 (harmless); keep that warning quiet.
@@ -32,6 +33,7 @@ const RUNNERS: Partial<Record<BenchName, (ctx: BenchContext) => Promise<BenchRes
   burst: runBurst,
   fleet: runFleet,
   'fleet-databases': runFleetDatabases,
+  'tenant-move': runTenantMove,
   memory: async () => memoryResult(),
 };
 const TITLES: Record<BenchName, string> = {
@@ -41,6 +43,7 @@ const TITLES: Record<BenchName, string> = {
   'event-latency': 'Event latency',
   fleet: 'Fleet migration',
   'fleet-databases': 'Fleet migration across tenant databases',
+  'tenant-move': 'Online tenant move',
   memory: 'Memory',
 };
 
