@@ -80,6 +80,15 @@ describe('multiDatabaseFleetEngine', () => {
     expect(asked).toEqual({});
   });
 
+  it('Ctrl-C reaches every database: each gets the signal, and the run reports itself interrupted', async () => {
+    const { engine, asked } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    const report = await engine.migrate({ signal: controller.signal });
+    expect(Object.values(asked).map((request) => request.signal)).toEqual([controller.signal, controller.signal, controller.signal]);
+    expect(report.stopped).toBe('interrupted');
+  });
+
   it('refuses a ledger that does not say where a tenant is', async () => {
     const engine = multiDatabaseFleetEngine({ databases, ledger: { read: async () => [{ ...entry(1, 'main'), database: undefined }], record: async () => undefined }, migrations });
     await expect(engine.readStatus()).rejects.toThrow('the ledger does not say which database holds tenant t1');
