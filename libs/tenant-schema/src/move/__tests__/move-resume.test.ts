@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
+import type { PostgresCluster } from '@tenantry/testing';
 import { movedSchemaNameFor, roleNameFor, runTenantMove, undoTenantMove, type MoveState } from '../../index.ts';
 import {
   createEndpoint,
@@ -12,6 +12,7 @@ import {
   seedTenant,
   SimulatedCrash,
   tenantContent,
+  createServers,
 } from './helpers/move-fixture.ts';
 
 jest.setTimeout(300_000);
@@ -20,7 +21,7 @@ let serverA: PostgresCluster;
 let serverB: PostgresCluster;
 
 beforeAll(async () => {
-  [serverA, serverB] = await Promise.all([createPostgresCluster({ settings: { wal_level: 'logical' } }), createPostgresCluster({ settings: { wal_level: 'logical' } })]);
+  [serverA, serverB] = await createServers(['logical', 'logical']);
 });
 
 afterAll(async () => {
