@@ -1,3 +1,4 @@
+import { assertSameTables } from './assert-same-tables.ts';
 import { copySchemaOffline, prepareOfflineTarget } from './copy-schema-offline.ts';
 import { freezeSource, unfreezeSource, type SourceFreeze } from './freeze-source.ts';
 import { moveNamesFor, openMoveContext, type MoveContext } from './move-context.ts';
@@ -130,7 +131,11 @@ async function runFreeze(ctx: MoveContext, progress: Progress, options: RunTenan
     const deadline = Date.now() + timeoutMs;
     await progress.redo('frozen', async () => (freeze = await freezeSource(ctx, { deadline, timeoutMs })));
     const frozen = freeze!;
-    await progress.redo('drained', () => (ctx.plan.mode === 'logical' ? waitFinalLsn(ctx, frozen, { deadline, timeoutMs }) : copySchemaOffline(ctx, options)));
+    await progress.redo('drained', async () => {
+      if (ctx.plan.mode === 'offline') return copySchemaOffline(ctx, options);
+      await assertSameTables(ctx, frozen);
+      await waitFinalLsn(ctx, frozen, { deadline, timeoutMs });
+    });
     await progress.redo('sequences-synced', () => (ctx.plan.mode === 'logical' ? syncSequences(ctx, frozen) : Promise.resolve()));
     flipCalled = true;
     await options.flip();

@@ -75,6 +75,26 @@ describe('a move interrupted at any step finishes when run again', () => {
   });
 });
 
+describe('a migration applied to the source during the move', () => {
+  test('is caught inside the freeze: clear error, the source serves again, undo leaves nothing', async () => {
+    const source = await createEndpoint(serverA.adminUrl, 'src');
+    const target = await createEndpoint(serverB.adminUrl, 'tgt');
+    const tenant = await seedTenant(source, { invoices: 20 });
+    const journal = new MemoryJournal();
+    journal.crashAt = { state: 'caught-up', when: 'after' };
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toBeInstanceOf(SimulatedCrash);
+    await query(source.url, `create table ${tenant.schema}.price_lists (id int primary key, name text)`);
+
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toMatchObject({ code: 'TNT_ERR_MOVE_SCHEMA_CHANGED' });
+    expect(journal.current).toBe('caught-up');
+    expect(await roleCanWork(source.url, tenant.id)).toBe(true);
+
+    await undoTenantMove(planFor(tenant.id, source, target), { journal });
+    expect(await schemasNamed(target.url, 'tenant\\_%')).toEqual([]);
+    expect(await replicationLeft(source, target)).toEqual([]);
+  });
+});
+
 describe('after the flip, with the source server down', () => {
   test('a run lets the tenant in on the target, fails retriably, and finishes once the source is back', async () => {
     const source = await createEndpoint(serverA.adminUrl, 'src');
