@@ -9,12 +9,25 @@ const MESSAGES = {
   'no-schema': 'tenant schema not provisioned yet, skipped (TenantProvisioned will carry the snapshot)',
 } as const;
 
-/** Copies the snapshot's DTE fields into the tenant schema if the event is newer than what it holds. */
-export async function syncIssuer(event: TenantEvent<'TenantProvisioned' | 'TenantUpdated'>, { databases, log }: DteSyncContext): Promise<void> {
+type IssuerEvent = TenantEvent<'TenantProvisioned' | 'TenantUpdated' | 'TenantMoved'>;
+
+const applyOnCurrentDatabase = (event: IssuerEvent, { databases }: DteSyncContext) =>
   // The tenant's current database, not the event's: the tenant may have moved since.
-  const { database, outcome } = await onTenantDatabase(databases, event as TenantEvent, async (orm, database) => ({
+  onTenantDatabase(databases, event as TenantEvent, async (orm, database) => ({
     database,
     outcome: await applyIssuerSnapshot(orm, event.data.tenant, event.tenantversion),
   }));
-  log.info({ database, outcome }, MESSAGES[outcome]);
+
+/**
+ * Copies the snapshot's DTE fields into the tenant schema if the event is newer than what it holds.
+ * A move that flipped while this waited for the schema's lock leaves no schema behind on the old
+ * database: then the placement is read again and the write goes to the new one.
+ */
+export async function syncIssuer(event: IssuerEvent, context: DteSyncContext): Promise<void> {
+  let result = await applyOnCurrentDatabase(event, context);
+  if (result.outcome === 'no-schema') {
+    const again = await applyOnCurrentDatabase(event, context);
+    if (again.database !== result.database) result = again;
+  }
+  context.log.info({ database: result.database, outcome: result.outcome }, MESSAGES[result.outcome]);
 }

@@ -1,4 +1,5 @@
 import { runWorkerProcess } from '@tenantry/worker-kit';
+import { startTenantMoves } from './tenant-moves.ts';
 import { startProvisioner } from './worker.ts';
 
 // Wiring only: config, signals, shutdown and fatal exits are runWorkerProcess's (see the README).
@@ -7,11 +8,16 @@ await runWorkerProcess({
   // One connection per tenant in flight, one for the spare-schema pool, one more (the default
   // pool of 5 covers concurrency 4 without spares).
   databasePoolSize: (config) => Math.max(5, config.provisionerConcurrency + 1 + (config.provisionerSpareSchemas > 0 ? 1 : 0)),
-  start: ({ config, ...resources }) => {
+  start: async ({ config, ...resources }) => {
     const group = config.groups.provisioner;
     const concurrency = config.provisionerConcurrency;
     const spareSchemas = config.provisionerSpareSchemas;
     const worker = startProvisioner({ ...resources, topics: config.topics, groupId: group, concurrency, spareSchemas });
-    return { ...worker, group, readyLog: { reports: config.topics.tenantProvisioning, concurrency, spare_schemas: spareSchemas } };
+    const moves = await startTenantMoves(config, resources.databases, resources.logger);
+    const stop = async () => {
+      await moves.stop(); // a move in progress stays open and is resumed by the next runner
+      await worker.stop();
+    };
+    return { ...worker, stop, group, readyLog: { reports: config.topics.tenantProvisioning, concurrency, spare_schemas: spareSchemas } };
   },
 });

@@ -52,6 +52,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
   'POST /v1/tenants/{id}/activate': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/activate` }),
   'POST /v1/tenants/{id}/suspend': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/suspend` }),
   'POST /v1/tenants/{id}/provision': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/provision` }),
+  'POST /v1/tenants/{id}/move': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/move`, payload: { database: 'main' } }),
   'POST /v1/tenants/{id}/switch': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/switch` }),
   'GET /v1/tenants/{id}/statistics': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}/statistics` }),
   'GET /v1/tenants/{id}/events': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}/events` }),

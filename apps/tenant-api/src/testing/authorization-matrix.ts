@@ -47,6 +47,8 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { route: 'POST /v1/tenants/{id}/activate',              statuses: [401, 404, 403, 403, 403, 403, 404, 200] },
   { route: 'POST /v1/tenants/{id}/suspend',               statuses: [401, 404, 403, 403, 403, 403, 404, 200] },
   { route: 'POST /v1/tenants/{id}/provision',             statuses: [401, 404, 403, 403, 403, 403, 404, 202] },
+  // The fixture tenant is not provisioned: a superuser's move is refused (409), after authorization.
+  { route: 'POST /v1/tenants/{id}/move',                  statuses: [401, 404, 403, 403, 403, 403, 404, 409] },
   { route: 'POST /v1/tenants/{id}/switch',                statuses: [401, 404, 200, 200, 200, 200, 404, 403] },
   { route: 'GET /v1/tenants/{id}/statistics',             statuses: [401, 404, 200, 200, 200, 200, 404, 200] },
   { route: 'GET /v1/tenants/{id}/events',                 statuses: [401, 404, 200, 403, 403, 200, 404, 200] },
