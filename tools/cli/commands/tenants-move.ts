@@ -17,21 +17,8 @@ interface MoveOptions {
 /** Control ORM + tenant databases, loaded lazily (MikroORM costs a second that `--help` should not pay). */
 async function openMoveDeps(ctx: CliContext) {
   await (await connectControlDb(ctx.config)).end(); // errors that name the setting to fix
-  const [{ MikroORM }, controlDb, { openTenantDatabases }, moves] = await Promise.all([
-    import('@mikro-orm/postgresql'),
-    import('@tenantry/control-db'),
-    import('@tenantry/tenant-databases'),
-    import('@tenantry/tenant-moves'),
-  ]);
-  const { databaseUrl, controlSchema } = ctx.config;
-  const orm = await MikroORM.init(controlDb.controlOrmOptions({ databaseUrl, controlSchema, poolMax: 3 }));
-  const databases = openTenantDatabases({ controlDatabaseUrl: databaseUrl, controlSchema, logger: ctx.logger });
-  const deps = { orm, controlSchema, databases, logger: ctx.logger };
-  const close = async () => {
-    await databases.close();
-    await orm.close(true);
-  };
-  return { deps, controlDb, moves, close };
+  const { openMoveContext } = await import('../lib/move-context.ts');
+  return openMoveContext(ctx);
 }
 
 type MoveDeps = Awaited<ReturnType<typeof openMoveDeps>>;
