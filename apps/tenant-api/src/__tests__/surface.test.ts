@@ -67,7 +67,8 @@ describe('GET /openapi.json', () => {
 
   it('gives request examples, names shared schemas, and declares errors as application/problem+json Problem', () => {
     const create = doc.paths['/v1/tenants'].post;
-    expect(JSON.stringify(create.requestBody)).toContain('"example":"Comercial Andes SpA"');
+    // OpenAPI 3.1 schemas are JSON Schema 2020-12: `examples` is an array.
+    expect(JSON.stringify(create.requestBody)).toContain('"examples":["Comercial Andes SpA"]');
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Tenant', 'User']));
     expect(create.responses['201']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Tenant' } } } });
     for (const { operation } of operations()) {
