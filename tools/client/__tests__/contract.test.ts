@@ -50,7 +50,7 @@ test('redocly lint (recommended rules, redocly.yaml): no error and no warning', 
 
 test('the OpenAPI 3.1 schema validator accepts it', async () => {
   const validator = new Validator();
-  const result = await validator.validate(document as object);
+  const result = await validator.validate(document as Parameters<Validator['validate']>[0]);
   expect({ version: validator.version, errors: result.errors ?? [] }).toEqual({ version: '3.1', errors: [] });
   expect(result.valid).toBe(true);
 });
