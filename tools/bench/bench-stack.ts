@@ -1,8 +1,8 @@
 import pg from 'pg';
+import { createTenantApiClient, type TenantApiClient } from '@tenantry/client';
 import { roleNameFor } from '@tenantry/tenant-schema';
 import { createTestDatabase, uniqueName, waitFor } from '@tenantry/testing';
 import { freePort } from '../e2e/stack.ts';
-import { jsonRequest } from '../launch/json-request.ts';
 import { spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
 import { ADMIN_URL, dropBenchDatabase } from './databases.ts';
 
@@ -19,7 +19,8 @@ export interface BenchStack {
   pids(): Record<string, number | undefined>;
   pool: pg.Pool;
   token(): Promise<string>;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** tenant-api through the generated client, as the bench superuser. */
+  api: TenantApiClient;
   /** Stops a service and starts it again with extra environment (e.g. NODE_OPTIONS=--cpu-prof); waits until it is ready. */
   restart(name: ServiceName, extraEnv?: NodeJS.ProcessEnv): Promise<void>;
   /** The last lines the services printed, for error messages. */
@@ -80,16 +81,12 @@ export async function startBenchStack(label: string, brokers: string[], env: Nod
     pids: () => Object.fromEntries([...services].map(([name, s]) => [name, s.child.pid])),
     pool,
     tail,
-    async request(method, path, body) {
-      const token = path.startsWith('/v1/auth/') ? undefined : await stack.token();
-      const { status, body: answer } = await jsonRequest(baseUrl, method, path, body, token);
-      return { status, body: answer };
-    },
+    api: createTenantApiClient({ baseUrl, token: () => stack.token() }),
     async token() {
       if (cachedToken) return cachedToken;
-      const response = await stack.request('POST', '/v1/auth/token', BENCH_USER);
-      if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-      cachedToken = response.body.access_token as string;
+      const { data, error, response } = await createTenantApiClient({ baseUrl }).POST('/v1/auth/token', { body: BENCH_USER });
+      if (!data) throw new Error(`login failed: ${response.status} ${JSON.stringify(error)}`);
+      cachedToken = data.access_token;
       return cachedToken;
     },
     async restart(name, extraEnv) {

@@ -29,7 +29,7 @@ export function tenantBodies(label: string) {
       commune: 'Providencia',
       city: 'Santiago',
       giro: 'Venta al por menor',
-      economic_activities: [{ code: '479100', name: 'Venta por internet', category: '1ra', taxable: true }],
+      economic_activities: [{ code: '479100', name: 'Venta por internet', category: '1ra' as const, taxable: true }],
     };
   };
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createTenantApiClient, type TenantApiClient } from '@tenantry/client';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
 import { jsonRequest } from '../launch/json-request.ts';
 import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
@@ -14,6 +15,10 @@ export interface Stack {
   logs: string[];
   start(name: ServiceName): ServiceProcess;
   token(): Promise<string>;
+  /** tenant-api through the generated client, as the bootstrap superuser. */
+  api: TenantApiClient;
+  /** tenant-api through the generated client with another token (none: anonymous). */
+  client(token?: string): TenantApiClient;
   request(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
   query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
@@ -33,6 +38,8 @@ export interface StackOptions {
    * TEST_DATABASE_ADMIN_URL or 127.0.0.1:5432. The database-restart fault scenario passes its own cluster.
    */
   adminDatabaseUrl?: string;
+  /** What must answer 200 before the stack is handed over; default `/readyz` (database and Kafka). */
+  readyPath?: '/readyz' | '/healthz';
 }
 
 /** The three services as separate processes on a fresh database and a unique topic prefix. */
@@ -60,6 +67,7 @@ export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, 
   // An idle connection the server ends (a restart) is reported here; unheard, it would crash the test process.
   pool.on('error', () => undefined);
   let cachedToken: string | undefined;
+  const client = (token?: string) => createTenantApiClient({ baseUrl, token });
 
   const stack: Stack = {
     db,
@@ -84,11 +92,13 @@ export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, 
     },
     async token() {
       if (cachedToken) return cachedToken;
-      const response = await stack.request('POST', '/v1/auth/token', SUPERUSER);
-      if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-      cachedToken = response.body.access_token as string;
+      const { data, error, response } = await client().POST('/v1/auth/token', { body: SUPERUSER });
+      if (!data) throw new Error(`login failed: ${response.status} ${JSON.stringify(error)}`);
+      cachedToken = data.access_token;
       return cachedToken;
     },
+    api: createTenantApiClient({ baseUrl, token: () => stack.token() }),
+    client,
     async query(sql, params = []) {
       return (await pool.query(sql, params)).rows;
     },
@@ -101,9 +111,10 @@ export async function startStack(names: readonly ServiceName[] = SERVICE_NAMES, 
 
   for (const name of names) stack.start(name);
   if (names.includes('tenant-api')) {
+    const readyPath = options.readyPath ?? '/readyz';
     await waitFor(
-      'tenant-api /readyz',
-      async () => (await fetch(`${baseUrl}/readyz`).then((r) => r.status).catch(() => 0)) === 200,
+      `tenant-api ${readyPath}`,
+      async () => (await fetch(`${baseUrl}${readyPath}`).then((r) => r.status).catch(() => 0)) === 200,
       { timeoutMs: 60_000, intervalMs: 250 },
     ).catch((error) => {
       throw new Error(`${(error as Error).message}\n--- service output ---\n${logs.slice(-40).join('\n')}`);

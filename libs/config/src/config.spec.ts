@@ -32,6 +32,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads CORS_ORIGINS as a list of origins or `*`, off (empty) by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.cl,http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.cl',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['app.example.cl', 'https://app.example.cl/path', 'https://a.cl, https://b.cl', '*,https://a.cl']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+
   it('prefixes topic names', () => {
     expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).topics.tenantEvents).toBe('qa.tenant.events');
   });

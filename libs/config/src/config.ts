@@ -30,6 +30,8 @@ export interface Config {
    * members whatever they subscribe to, so two stacks sharing a cluster must never share a group.
    */
   groups: { provisioner: string; dteSync: string; tenantApi: string };
+  /** Browser origins tenant-api answers CORS for (`['*']`: any); empty: CORS off. */
+  corsOrigins: string[];
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'tenantry-development-secret-change-me-0123456789';
@@ -61,6 +63,8 @@ const schema = {
     // Pre-built tenant schemas a new tenant is given (renamed) instead of building one on the
     // request path; 0 turns the pool off.
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
+    // `*`, or comma-separated origins as browsers send them (scheme://host[:port], no path).
+    CORS_ORIGINS: { type: 'string', pattern: '^(\\*|https?://[^/,\\s]+(,https?://[^/,\\s]+)*)$' },
   },
   dependencies: {
     BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
@@ -133,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
     groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
+    corsOrigins: str('CORS_ORIGINS')?.split(',') ?? [],
   };
 }

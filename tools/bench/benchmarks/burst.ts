@@ -79,8 +79,7 @@ async function trackingTableProbeMs(stack: BenchStack, schema: string): Promise<
 async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch, run: number, creates: number, clients: number): Promise<BurstRun> {
   const nextBody = tenantBodies(`burst${run}`);
   const bodies = Array.from({ length: creates }, () => nextBody());
-  const token = await stack.token();
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  await stack.token();
   const ids = new Set<string>();
   const memory = startMemorySampler(() => Object.entries(stack.pids()).filter(([, pid]) => pid).map(([label, pid]) => ({ label, pid: pid! })));
   const cpuSampler = startCpuSampler(standardGroups(stack.pids));
@@ -88,11 +87,10 @@ async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch
   const postLatency: number[] = [];
   await inLanes(bodies, clients, async (body) => {
     const t0 = nowMs();
-    const response = await fetch(`${stack.baseUrl}/v1/tenants`, { method: 'POST', headers, body: JSON.stringify(body) });
-    const created = (await response.json()) as { id: string };
+    const { data, error, response } = await stack.api.POST('/v1/tenants', { body });
     postLatency.push(nowMs() - t0);
-    if (response.status !== 201) throw new Error(`POST /v1/tenants answered ${response.status}: ${JSON.stringify(created)}`);
-    ids.add(created.id);
+    if (!data) throw new Error(`POST /v1/tenants answered ${response.status}: ${JSON.stringify(error)}`);
+    ids.add(data.id);
   });
   const postsDone = nowMs();
   // "All active" as the API sees it: a status=active count taken through the API every 100 ms.
@@ -108,8 +106,8 @@ async function burstOnce(ctx: BenchContext, stack: BenchStack, watch: EventWatch
     if (Number(rows[0].failed) > 0) throw new Error(`${rows[0].failed} burst tenants ended setup_failed\n${stack.tail()}`);
     if (active === creates) {
       // Confirm through the API what the database says.
-      const seen = await stack.request('GET', `/v1/tenants/count?status=active`);
-      if (seen.status === 200 && Number(seen.body.count) >= creates) allActive = nowMs();
+      const seen = await stack.api.GET('/v1/tenants/count', { params: { query: { status: 'active' } } });
+      if (seen.data && seen.data.count >= creates) allActive = nowMs();
     } else if (nowMs() > deadline) throw new Error(`only ${active}/${creates} burst tenants active after 30 min\n${stack.tail()}`);
     if (allActive === undefined) {
       if (nowMs() - lastLog > 30_000) {

@@ -49,9 +49,9 @@ export async function runEventLatency(ctx: BenchContext): Promise<BenchResult> {
     const nextBody = tenantBodies('events');
     const tenants: string[] = [];
     for (let i = 0; i < tenantsCount; i++) {
-      const created = await stack.request('POST', '/v1/tenants', nextBody());
-      if (created.status !== 201) throw new Error(`POST /v1/tenants answered ${created.status}: ${JSON.stringify(created.body)}`);
-      tenants.push(created.body.id as string);
+      const created = await stack.api.POST('/v1/tenants', { body: nextBody() });
+      if (!created.data) throw new Error(`POST /v1/tenants answered ${created.response.status}: ${JSON.stringify(created.error)}`);
+      tenants.push(created.data.id);
     }
     for (const id of tenants) await watch.waitFor((e) => e.subject === id && e.type === 'TenantProvisioned', 120_000);
     // dte-sync applies TenantProvisioned too: wait until every issuer row is current before timing.
@@ -61,10 +61,10 @@ export async function runEventLatency(ctx: BenchContext): Promise<BenchResult> {
       const schema = schemaNameFor(id);
       const t0 = nowMs();
       lastNotify = 0;
-      const response = await stack.request('PATCH', `/v1/tenants/${id}`, { address: `Calle Bench ${i}` });
+      const response = await stack.api.PATCH('/v1/tenants/{id}', { params: { path: { id } }, body: { address: `Calle Bench ${i}` } });
       const tResponse = nowMs();
-      if (response.status !== 200) throw new Error(`PATCH answered ${response.status}: ${JSON.stringify(response.body)}`);
-      const version = response.body.version as number;
+      if (!response.data) throw new Error(`PATCH answered ${response.response.status}: ${JSON.stringify(response.error)}`);
+      const version = response.data.version;
       const consumed = watch.waitFor((e) => e.subject === id && e.type === 'TenantUpdated' && e.tenantversion === version, 30_000);
       let issuerAt: number | undefined;
       const deadline = t0 + 30_000;

@@ -63,8 +63,7 @@ export async function runPostToActive(ctx: BenchContext): Promise<BenchResult> {
   const library: number[] = [];
   let cpu;
   try {
-    const token = await stack.token();
-    const headers = { authorization: `Bearer ${token}` };
+    await stack.token(); // logged in before the clock starts
     const cpuSampler = startCpuSampler(standardGroups(stack.pids));
     for (let i = 0; i < count + warmup; i++) {
       // floor
@@ -79,17 +78,17 @@ export async function runPostToActive(ctx: BenchContext): Promise<BenchResult> {
       const libraryMs = nowMs() - started;
       // the real thing
       const t0 = nowMs();
-      const created = await fetch(`${stack.baseUrl}/v1/tenants`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(nextBody()) });
+      const created = await stack.api.POST('/v1/tenants', { body: nextBody() });
       const t201 = nowMs();
-      const body = (await created.json()) as { id: string; status: string };
-      if (created.status !== 201) throw new Error(`POST /v1/tenants answered ${created.status}: ${JSON.stringify(body)}`);
+      if (!created.data) throw new Error(`POST /v1/tenants answered ${created.response.status}: ${JSON.stringify(created.error)}`);
+      const body = created.data;
       const provisionedEvent = watch.waitFor((e) => e.subject === body.id && e.type === 'TenantProvisioned', 60_000);
       provisionedEvent.catch(() => undefined);
       let seenActive: number | undefined;
       const deadline = t0 + 60_000;
       while (seenActive === undefined) {
-        const response = await fetch(`${stack.baseUrl}/v1/tenants/${body.id}`, { headers });
-        const tenant = (await response.json()) as { status: string };
+        const { data: tenant, error } = await stack.api.GET('/v1/tenants/{id}', { params: { path: { id: body.id } } });
+        if (!tenant) throw new Error(`GET /v1/tenants/${body.id} answered ${JSON.stringify(error)}`);
         if (tenant.status === 'active') seenActive = nowMs();
         else if (tenant.status === 'setup_failed') throw new Error(`tenant ${body.id} ended setup_failed\n${stack.tail()}`);
         else if (nowMs() > deadline) throw new Error(`tenant ${body.id} not active after 60 s\n${stack.tail()}`);

@@ -26,17 +26,17 @@ afterAll(async () => {
 }, 120_000);
 
 it('accepts writes while Kafka is down and publishes all of them, in order, when it returns', async () => {
-  const token = await stack.token();
   const stopped = await stopKafka({ instance, ...quiet });
   expect(stopped).toBe(true);
 
   const ids: string[] = [];
   for (let i = 0; i < TENANTS; i++) {
-    const created = await stack.request('POST', '/v1/tenants', { name: `Outage Tenant ${i}`, city: 'Arica' }, token);
-    expect(created.status).toBe(201);
-    ids.push(created.body.id);
-    const patched = await stack.request('PATCH', `/v1/tenants/${created.body.id}`, { city: 'Iquique' }, token);
-    expect(patched.status).toBe(200);
+    const created = await stack.api.POST('/v1/tenants', { body: { name: `Outage Tenant ${i}`, city: 'Arica' } });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.id;
+    ids.push(id);
+    const patched = await stack.api.PATCH('/v1/tenants/{id}', { params: { path: { id } }, body: { city: 'Iquique' } });
+    expect(patched.response.status).toBe(200);
   }
   const [pending] = await stack.query<{ n: string }>(`select count(*)::text as n from control.tenant_events where published_at is null`);
   expect(Number(pending.n)).toBe(TENANTS * 2);

@@ -24,13 +24,13 @@ afterAll(async () => {
 }, 60_000);
 
 it('leaves no schema and no role when a migration fails halfway, marks setup_failed, and provisions on re-request', async () => {
-  const token = await stack.token();
-  const created = await stack.request('POST', '/v1/tenants', { name: 'Fallida Limitada', rut: '11.111.111-1' }, token);
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
+  const created = await stack.api.POST('/v1/tenants', { body: { name: 'Fallida Limitada', rut: '11.111.111-1' } });
+  expect(created.response.status).toBe(201);
+  const id = created.data!.id;
+  const readTenant = async () => (await stack.api.GET('/v1/tenants/{id}', { params: { path: { id } } })).data!;
 
   const failed = await waitFor('tenant setup_failed', async () => {
-    const tenant = (await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body;
+    const tenant = await readTenant();
     return tenant.status === 'setup_failed' ? tenant : undefined;
   }, { timeoutMs: 60_000, intervalMs: 200 });
   expect(failed.schema_version).toBeNull();
@@ -45,10 +45,10 @@ it('leaves no schema and no role when a migration fails halfway, marks setup_fai
   expect(history.map((h) => h.type)).toEqual(['TenantCreated', 'TenantProvisioningFailed']);
 
   await stack.query(`drop event trigger e2e_refuse_invoices`);
-  const again = await stack.request('POST', `/v1/tenants/${id}/provision`, undefined, token);
-  expect(again.status).toBe(202);
+  const again = await stack.api.POST('/v1/tenants/{id}/provision', { params: { path: { id } } });
+  expect(again.response.status).toBe(202);
   const active = await waitFor('tenant active after re-request', async () => {
-    const tenant = (await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body;
+    const tenant = await readTenant();
     return tenant.status === 'active' ? tenant : undefined;
   }, { timeoutMs: 30_000, intervalMs: 100 });
   expect(active.schema_version).toBe('Migration20261122000000_initial');

@@ -20,18 +20,16 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-async function tenantStatus(id: string, token: string) {
-  const response = await stack.request('GET', `/v1/tenants/${id}`, undefined, token);
-  return response.body;
+async function readTenant(id: string) {
+  const { data, error } = await stack.api.GET('/v1/tenants/{id}', { params: { path: { id } } });
+  if (!data) throw new Error(`GET /v1/tenants/${id}: ${JSON.stringify(error)}`);
+  return data;
 }
 
 it('creates, provisions, syncs, deactivates and reactivates a tenant, with an ordered CloudEvents history', async () => {
-  const token = await stack.token();
   const startedAt = Date.now();
-  const created = await stack.request(
-    'POST',
-    '/v1/tenants',
-    {
+  const created = await stack.api.POST('/v1/tenants', {
+    body: {
       name: 'Comercial Andes SpA',
       rut: '76.086.428-5',
       address: 'Av. Providencia 1234',
@@ -40,15 +38,14 @@ it('creates, provisions, syncs, deactivates and reactivates a tenant, with an or
       giro: 'Venta al por menor por internet',
       economic_activities: [{ code: '479100', name: 'Venta al por menor por internet', category: '1ra', taxable: true }],
     },
-    token,
-  );
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
+  });
+  expect(created.response.status).toBe(201);
+  const id = created.data!.id;
   const schema = schemaNameFor(id);
   const role = roleNameFor(id);
 
   const active = await waitFor('tenant active', async () => {
-    const tenant = await tenantStatus(id, token);
+    const tenant = await readTenant(id);
     return tenant.status === 'active' ? tenant : undefined;
   }, { timeoutMs: 30_000, intervalMs: 50 });
   console.log(`POST → active observed after ${Date.now() - startedAt} ms`);
@@ -82,23 +79,26 @@ it('creates, provisions, syncs, deactivates and reactivates a tenant, with an or
   const mainLocation = await stack.query(`select name, address from "${schema}".locations where is_main`);
   expect(mainLocation).toEqual([{ name: 'Casa Matriz', address: 'Av. Providencia 1234' }]);
 
-  const patched = await stack.request('PATCH', `/v1/tenants/${id}`, { address: 'Av. Apoquindo 5000', commune: 'Las Condes' }, token);
-  expect(patched.status).toBe(200);
+  const patched = await stack.api.PATCH('/v1/tenants/{id}', {
+    params: { path: { id } },
+    body: { address: 'Av. Apoquindo 5000', commune: 'Las Condes' },
+  });
+  expect(patched.response.status).toBe(200);
   await waitFor('issuer follows the address', async () => {
     const issuer = await issuerOf();
     return issuer.address === 'Av. Apoquindo 5000' && issuer.commune === 'Las Condes';
   });
   expect(Number((await issuerOf()).source_version)).toBe(3);
 
-  const deleted = await stack.request('DELETE', `/v1/tenants/${id}`, undefined, token);
-  expect(deleted.status).toBe(204);
-  expect(await tenantStatus(id, token)).toMatchObject({ status: 'deactivated', is_active: false });
+  const deleted = await stack.api.DELETE('/v1/tenants/{id}', { params: { path: { id } } });
+  expect(deleted.response.status).toBe(204);
+  expect(await readTenant(id)).toMatchObject({ status: 'deactivated', is_active: false });
   await waitFor('tenant role loses LOGIN', async () => !(await canLoginAs(stack.db, role)));
   expect((await stack.query(`select 1 from "${schema}".issuer`)).length).toBe(1);
 
-  const activated = await stack.request('POST', `/v1/tenants/${id}/activate`, undefined, token);
-  expect(activated.status).toBe(200);
-  expect(activated.body.status).toBe('active');
+  const activated = await stack.api.POST('/v1/tenants/{id}/activate', { params: { path: { id } } });
+  expect(activated.response.status).toBe(200);
+  expect(activated.data?.status).toBe('active');
   await waitFor('tenant role can log in again', () => canLoginAs(stack.db, role));
 
   const kafka = createKafkaClient({

@@ -86,3 +86,24 @@ test('a worker cannot import a lib tagged runtime:http', async () => {
     auth.data.tags = tags;
   }
 });
+
+test('the generated HTTP client (type:client) is for tools only: an app cannot import it', async () => {
+  const errors = await boundaryErrors(
+    'apps/provisioner/src/boundary-probe.ts',
+    "import { createTenantApiClient } from '@tenantry/client';\nexport const probe = createTenantApiClient;\n",
+  );
+  expect(errors).toEqual([expect.stringContaining('tagged with "type:app" can only depend on libs tagged with')]);
+  const fromTools = await boundaryErrors(
+    'tools/e2e/boundary-probe.ts',
+    "import { createTenantApiClient } from '@tenantry/client';\nexport const probe = createTenantApiClient;\n",
+  );
+  expect(fromTools).toEqual([]);
+});
+
+test('the generated HTTP client cannot import any project lib', async () => {
+  const errors = await boundaryErrors(
+    'libs/client/src/boundary-probe.ts',
+    "import { MEMBER_ROLES } from '@tenantry/tenant-events';\nexport const probe = MEMBER_ROLES;\n",
+  );
+  expect(errors).toEqual([expect.stringContaining('tagged with "type:client" cannot depend on any libs')]);
+});

@@ -67,7 +67,8 @@ describe('GET /openapi.json', () => {
 
   it('gives request examples, names shared schemas, and declares errors as application/problem+json Problem', () => {
     const create = doc.paths['/v1/tenants'].post;
-    expect(JSON.stringify(create.requestBody)).toContain('"example":"Comercial Andes SpA"');
+    // OpenAPI 3.1 schemas are JSON Schema 2020-12: `examples` is an array.
+    expect(JSON.stringify(create.requestBody)).toContain('"examples":["Comercial Andes SpA"]');
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Tenant', 'User']));
     expect(create.responses['201']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Tenant' } } } });
     for (const { operation } of operations()) {
@@ -77,6 +78,49 @@ describe('GET /openapi.json', () => {
         }
       }
     }
+  });
+
+  it('is OpenAPI 3.1 with servers, and documents the response headers a gateway reads', () => {
+    const full = doc as unknown as { openapi: string; servers?: unknown[] };
+    expect(full.openapi).toBe('3.1.0');
+    expect(full.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const headersOf = (path: string, method: string, status: number) =>
+      Object.keys((doc.paths[path][method].responses[status] as { headers?: object }).headers ?? {});
+    for (const { operation, path, method } of operations()) {
+      for (const status of Object.keys(operation.responses).filter((s) => s !== '431')) {
+        expect({ at: `${method} ${path} ${status}`, headers: headersOf(path, method, Number(status)) }).toEqual({
+          at: `${method} ${path} ${status}`,
+          headers: expect.arrayContaining(['x-request-id']),
+        });
+      }
+    }
+    expect(headersOf('/v1/tenants/{id}', 'get', 200)).toContain('ETag');
+    expect(headersOf('/v1/tenants/{id}', 'get', 304)).toContain('ETag');
+    expect(headersOf('/v1/tenants/{id}/suspend', 'post', 200)).toContain('ETag');
+    expect(headersOf('/v1/tenants', 'post', 201)).toEqual(expect.arrayContaining(['ETag', 'Location']));
+    expect(headersOf('/v1/tenants', 'post', 429)).toContain('Retry-After');
+    expect(headersOf('/v1/tenants', 'get', 401)).toContain('WWW-Authenticate');
+  });
+
+  it('marks bodies required only where they are, and takes merge patches on PATCH', () => {
+    type Body = { required: boolean; content: Record<string, unknown> };
+    const body = (path: string, method: string) => doc.paths[path][method].requestBody as Body;
+    expect(body('/v1/tenants/{id}/suspend', 'post').required).toBe(false);
+    expect(body('/v1/tenants/{id}/deactivate', 'post').required).toBe(false);
+    expect(body('/v1/tenants', 'post').required).toBe(true);
+    expect(body('/v1/tenants/{id}', 'patch').required).toBe(true);
+    expect(Object.keys(body('/v1/tenants/{id}', 'patch').content).sort()).toEqual(['application/json', 'application/merge-patch+json']);
+  });
+
+  it('types the event history items and marks list envelopes required', () => {
+    type Schema = { required?: string[]; $ref?: string; items?: Schema; properties: Record<string, Schema> };
+    const events = doc.paths['/v1/tenants/{id}/events'].get.responses['200'] as { content: Record<string, { schema: Schema }> };
+    const schema = events.content['application/json'].schema;
+    expect(schema.required).toEqual(['data', 'pagination']);
+    expect(schema.properties.data.items).toEqual({ $ref: '#/components/schemas/TenantEvent' });
+    const event = doc.components.schemas.TenantEvent as Schema;
+    expect(event.required).toEqual(expect.arrayContaining(['type', 'tenantversion', 'data']));
+    expect(event.properties.data.properties.tenant).toEqual({ $ref: '#/components/schemas/Tenant' });
   });
 
   it('/docs answers 200 with the browsable page', async () => {

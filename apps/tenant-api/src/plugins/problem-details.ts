@@ -35,8 +35,18 @@ export function ajvToFieldErrors(issues: AjvIssue[]): FieldErrors {
   return errors;
 }
 
+/**
+ * RFC 6750 §3: every 401 names the Bearer scheme; when a token was sent and refused the challenge
+ * says `invalid_token`, so a gateway knows to get a new one rather than to log in.
+ */
+export function bearerChallenge(request: FastifyRequest, code: ErrorCode): string {
+  const tokenRefused = code === 'TNT_ERR_UNAUTHENTICATED' && /^bearer\s/i.test(request.headers.authorization ?? '');
+  return tokenRefused ? 'Bearer realm="tenantry", error="invalid_token"' : 'Bearer realm="tenantry"';
+}
+
 function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, detail: string, errors?: FieldErrors, status?: number) {
   const statusCode = status ?? ERROR_CODES[code].status;
+  if (statusCode === 401) reply.header('www-authenticate', bearerChallenge(request, code));
   return reply
     .status(statusCode)
     .type('application/problem+json')
@@ -101,9 +111,15 @@ export default fp(
       request.log.error({ err: error }, 'unhandled error');
       return send(reply, request, 'TNT_ERR_INTERNAL', 'An unexpected error occurred; it has been logged.');
     });
-    app.setNotFoundHandler((request, reply) =>
-      send(reply, request, 'TNT_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
-    );
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0];
+      const allowed = app.allowedMethods(path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return send(reply, request, 'TNT_ERR_METHOD_NOT_ALLOWED', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`);
+      }
+      return send(reply, request, 'TNT_ERR_NOT_FOUND', `No route ${request.method} ${path}.`);
+    });
   },
-  { name: 'tenantry-problem-details' },
+  { name: 'tenantry-problem-details', dependencies: ['tenantry-method-not-allowed'] },
 );

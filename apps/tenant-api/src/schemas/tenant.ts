@@ -1,10 +1,15 @@
 import { TENANT_DATABASE_NAME } from '@tenantry/control-db';
 import {
   BUSINESS_TYPES,
+  CLOUDEVENTS_SPEC_VERSION,
+  DATA_CONTENT_TYPE,
+  TENANT_EVENT_TYPES,
   TENANT_SNAPSHOT_ADDED_FIELDS,
   TENANT_SNAPSHOT_FIELDS,
   TENANT_STATUSES,
+  USER_STATUS_CHANGES,
   economicActivitySchema,
+  tenantMemberSchema,
   tenantSnapshotSchema as eventTenantSnapshotSchema,
 } from '@tenantry/tenant-events';
 
@@ -78,7 +83,7 @@ export const patchTenantBodySchema = {
 
 export const memberSchema = {
   type: 'object',
-  required: ['user_id', 'email', 'role', 'status', 'joined_at'],
+  required: ['user_id', 'email', 'first_name', 'last_name', 'role', 'status', 'joined_at', 'last_login_at'],
   properties: {
     user_id: { type: 'string' },
     email: { type: 'string' },
@@ -100,8 +105,10 @@ const tenantSnapshotSchema = { ...eventTenantSnapshotSchema, required: [...TENAN
 export const tenantSchema = { $id: 'Tenant', ...tenantSnapshotSchema } as const;
 
 export const tenantWithMembersSchema = {
+  $id: 'TenantWithMembers',
   ...tenantSnapshotSchema,
   title: 'TenantWithMembers',
+  required: [...tenantSnapshotSchema.required, 'members'],
   properties: { ...tenantSnapshotSchema.properties, members: { type: 'array', items: memberSchema } },
 } as const;
 
@@ -146,4 +153,41 @@ export const statusChangeBodySchema = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: { user_status: { type: 'string', enum: ['passive', 'active', 'banned'] } },
+} as const;
+
+/**
+ * One entry of a tenant's event history: the CloudEvent as it was published on tenant.events
+ * (libs/tenant-events has the per-type schemas; here `data` lists every field any tenant event
+ * type carries, and unknown fields pass through, as the contract allows within v1).
+ */
+export const tenantEventSchema = {
+  $id: 'TenantEvent',
+  type: 'object',
+  additionalProperties: true,
+  required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'tenantversion', 'data'],
+  properties: {
+    specversion: { type: 'string', enum: [CLOUDEVENTS_SPEC_VERSION] },
+    id: { type: 'string', description: 'UUIDv7' },
+    source: { type: 'string' },
+    type: { type: 'string', enum: TENANT_EVENT_TYPES },
+    subject: { type: 'string', description: 'The tenant id' },
+    time: { type: 'string', format: 'date-time' },
+    datacontenttype: { type: 'string', enum: [DATA_CONTENT_TYPE] },
+    tenantversion: { type: 'integer', minimum: 1 },
+    traceparent: { type: 'string', description: 'W3C trace context of the request that caused it' },
+    data: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['tenant'],
+      properties: {
+        tenant: { $ref: 'Tenant#' },
+        changed_fields: { type: 'array', items: { type: 'string' }, description: 'TenantUpdated' },
+        user_status: { type: ['string', 'null'], enum: [...USER_STATUS_CHANGES, null], description: 'TenantDeactivated, TenantActivated' },
+        error: { type: 'string', description: 'TenantProvisioningFailed' },
+        member: { ...tenantMemberSchema, additionalProperties: true, description: 'TenantMember*' },
+        from: { type: 'string', description: 'TenantMoved: the database the tenant left' },
+        to: { type: 'string', description: 'TenantMoved: the database the tenant lives on now' },
+      },
+    },
+  },
 } as const;

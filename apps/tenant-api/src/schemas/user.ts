@@ -29,6 +29,7 @@ export const createUserBodySchema = {
 
 export const membershipSchema = {
   type: 'object',
+  required: ['tenant_id', 'tenant_name', 'tenant_slug', 'tenant_status', 'role', 'status', 'joined_at'],
   properties: {
     tenant_id: { type: 'string' },
     tenant_name: { type: 'string' },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listPlans } from '@tenantry/control-db';
 import { problemResponses } from '../../schemas/problem.ts';
+import { listOf } from '../../schemas/page.ts';
 
 export const planRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.authenticate);
@@ -11,15 +12,11 @@ export const planRoutes: FastifyPluginAsync = async (app) => {
         tags: ['plans'],
         summary: 'Plans and their user limits (null = unlimited)',
         response: {
-          200: {
+          200: listOf({
             type: 'object',
-            properties: {
-              data: {
-                type: 'array',
-                items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, user_limit: { type: ['integer', 'null'] } } },
-              },
-            },
-          },
+            required: ['id', 'name', 'user_limit'],
+            properties: { id: { type: 'string' }, name: { type: 'string' }, user_limit: { type: ['integer', 'null'] } },
+          }),
           ...problemResponses(401),
         },
       },

@@ -2,9 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createTenantGroup, listTenantGroups } from '@tenantry/control-db';
 import { requireSuperuser } from '../../access.ts';
 import { problemResponses } from '../../schemas/problem.ts';
+import { listOf } from '../../schemas/page.ts';
 
 const groupSchema = {
   type: 'object',
+  required: ['id', 'name', 'created_at'],
   properties: { id: { type: 'string' }, name: { type: 'string' }, created_at: { type: 'string' } },
 } as const;
 
@@ -36,7 +38,7 @@ export const tenantGroupRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['tenant-groups'],
         summary: 'List tenant groups (superuser)',
-        response: { 200: { type: 'object', properties: { data: { type: 'array', items: groupSchema } } }, ...problemResponses(401, 403) },
+        response: { 200: listOf(groupSchema), ...problemResponses(401, 403) },
       },
     },
     async () => ({ data: await listTenantGroups(app.orm) }),

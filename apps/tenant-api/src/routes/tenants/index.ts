@@ -36,8 +36,8 @@ import {
   tenantIdParamsSchema,
   tenantListItemSchema,
   tenantListQuerySchema,
-  tenantWithMembersSchema,
 } from '../../schemas/tenant.ts';
+import { pageOf } from '../../schemas/page.ts';
 
 type IdParams = { id: string };
 type CreateBody = TenantBody & {
@@ -58,8 +58,17 @@ function etag(version: number): string {
   return `W/"${version}"`;
 }
 
+function isTenant(payload: unknown): payload is TenantSnapshot {
+  return typeof payload === 'object' && payload !== null && typeof (payload as TenantSnapshot).id === 'string' && typeof (payload as TenantSnapshot).version === 'number';
+}
+
 export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.authenticate);
+  // Every answer that is one tenant carries its ETag: GET, create, update, the status actions, provision.
+  app.addHook('preSerialization', async (_request, reply, payload) => {
+    if (reply.statusCode < 300 && isTenant(payload)) reply.header('etag', etag(payload.version));
+    return payload;
+  });
 
   async function checkGroup(groupId: string | null | undefined) {
     if (groupId && !(await tenantGroupExists(app.orm, groupId))) {
@@ -147,23 +156,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
         tags: ['tenants'],
         summary: 'List tenants, newest first (superusers see all, others their own)',
         querystring: tenantListQuerySchema,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              data: { type: 'array', items: tenantListItemSchema },
-              pagination: {
-                type: 'object',
-                properties: {
-                  limit: { type: 'integer' },
-                  has_more: { type: 'boolean' },
-                  next_cursor: { type: ['string', 'null'] },
-                },
-              },
-            },
-          },
-          ...problemResponses(400, 401),
-        },
+        response: { 200: pageOf(tenantListItemSchema), ...problemResponses(400, 401) },
       },
     },
     async (request) => {
@@ -198,7 +191,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
         tags: ['tenants'],
         summary: 'Count tenants with the same filters as the list',
         querystring: tenantFilterQuerySchema,
-        response: { 200: { type: 'object', properties: { count: { type: 'integer' } } }, ...problemResponses(400, 401) },
+        response: { 200: { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } }, ...problemResponses(400, 401) },
       },
     },
     async (request) => {
@@ -215,7 +208,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
         tags: ['tenants'],
         summary: 'A tenant with its members',
         params: tenantIdParamsSchema,
-        response: { 200: tenantWithMembersSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: { $ref: 'TenantWithMembers#' }, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {

@@ -5,6 +5,7 @@ import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import { memberSchema, tenantIdParamsSchema } from '../../schemas/tenant.ts';
+import { listOf } from '../../schemas/page.ts';
 
 const memberParams = {
   type: 'object',
@@ -29,7 +30,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
         tags: ['members'],
         summary: 'Members of a tenant',
         params: tenantIdParamsSchema,
-        response: { 200: { type: 'object', properties: { data: { type: 'array', items: memberSchema } } }, ...problemResponses(400, 401, 404) },
+        response: { 200: listOf(memberSchema), ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => {

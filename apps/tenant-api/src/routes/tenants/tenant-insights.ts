@@ -7,6 +7,7 @@ import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import { tenantIdParamsSchema } from '../../schemas/tenant.ts';
+import { pageOf } from '../../schemas/page.ts';
 
 const pageQuery = {
   type: 'object',
@@ -33,6 +34,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
         response: {
           200: {
             type: 'object',
+            required: ['access_token', 'token_type', 'expires_in', 'tenant_id', 'role'],
             properties: {
               access_token: { type: 'string' },
               token_type: { type: 'string' },
@@ -64,6 +66,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
         response: {
           200: {
             type: 'object',
+            required: ['member_count', 'active_member_count', 'document_count', 'storage_used_bytes', 'schema_version'],
             properties: {
               member_count: { type: 'integer' },
               active_member_count: { type: 'integer' },
@@ -104,19 +107,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
         summary: "The tenant's event history from the event log, newest first (superuser, admin, auditor)",
         params: tenantIdParamsSchema,
         querystring: pageQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              data: { type: 'array', items: { type: 'object', additionalProperties: true } },
-              pagination: {
-                type: 'object',
-                properties: { limit: { type: 'integer' }, has_more: { type: 'boolean' }, next_cursor: { type: ['string', 'null'] } },
-              },
-            },
-          },
-          ...problemResponses(400, 401, 403, 404),
-        },
+        response: { 200: pageOf({ $ref: 'TenantEvent#' }), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {

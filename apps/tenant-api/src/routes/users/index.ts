@@ -32,7 +32,11 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
         tags: ['users'],
         summary: 'The caller, with memberships',
         response: {
-          200: { type: 'object', properties: { ...userSchema.properties, memberships: { type: 'array', items: membershipSchema } } },
+          200: {
+            type: 'object',
+            required: [...userSchema.required, 'memberships'],
+            properties: { ...userSchema.properties, memberships: { type: 'array', items: membershipSchema } },
+          },
           ...problemResponses(401),
         },
       },
