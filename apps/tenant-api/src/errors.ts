@@ -50,13 +50,22 @@ export function fieldError(errors: FieldErrors): ApiError {
   return new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
 }
 
-/** Collects field problems, then throws them all at once. */
+/**
+ * Collects field problems, then throws them all at once. Paths come from the client (a field named
+ * `constructor` or `__proto__`), so they key a Map and end in an object without a prototype: a
+ * path never meets an inherited member.
+ */
 export class FieldErrorCollector {
-  readonly errors: FieldErrors = {};
+  readonly #byPath = new Map<string, string[]>();
   add(path: string, message: string): void {
-    (this.errors[path] ??= []).push(message);
+    const messages = this.#byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    this.#byPath.set(path, messages);
+  }
+  get errors(): FieldErrors {
+    return Object.assign(Object.create(null) as FieldErrors, Object.fromEntries(this.#byPath));
   }
   throwIfAny(): void {
-    if (Object.keys(this.errors).length > 0) throw fieldError(this.errors);
+    if (this.#byPath.size > 0) throw fieldError(this.errors);
   }
 }

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, ConflictError, InvalidCursorError } from '@tenantry/control-db';
-import { ApiError, ERROR_CODES, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { ApiError, ERROR_CODES, FieldErrorCollector, type ErrorCode, type FieldErrors } from '../errors.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -25,14 +25,9 @@ function fieldMessage(issue: AjvIssue): string {
 }
 
 export function ajvToFieldErrors(issues: AjvIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const path = fieldPath(issue);
-    const message = fieldMessage(issue);
-    const list = (errors[path] ??= []);
-    if (!list.includes(message)) list.push(message);
-  }
-  return errors;
+  const errors = new FieldErrorCollector();
+  for (const issue of issues) errors.add(fieldPath(issue), fieldMessage(issue));
+  return errors.errors;
 }
 
 function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, detail: string, errors?: FieldErrors, status?: number) {
