@@ -25,10 +25,18 @@ import metrics from './plugins/metrics.ts';
 import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'loginAccountRateLimitMax' | 'trustProxy' | 'bodyLimitBytes'>;
   orm: ControlOrm;
   logger: Logger;
   readiness?: Record<string, ReadinessCheck>;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes "trust the n nearest hops" (Fastify 5 itself
+ * now trusts nothing for a number), which is only sound when nothing reaches the app except through them.
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** The HTTP application as a plain Fastify instance; `server.ts` only listens and shuts down. */
@@ -39,7 +47,8 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
-    trustProxy: '127.0.0.1',
+    // Off unless TRUST_PROXY names the proxies: X-Forwarded-For from anyone else is not the client's address.
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorProblem,
   });
@@ -53,8 +62,12 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(requestId);
   await app.register(controlDb, { orm });
   await app.register(swagger);
-  await app.register(rateLimit, { writesPerMinute: config.rateLimitMax, loginsPerMinute: config.loginRateLimitMax });
   await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(rateLimit, {
+    writesPerMinute: config.rateLimitMax,
+    loginsPerMinute: config.loginRateLimitMax,
+    loginsPerAccountPerMinute: config.loginAccountRateLimitMax,
+  });
   await app.register(idempotency);
   await app.register(metrics);
   await app.register(healthRoutes, {
