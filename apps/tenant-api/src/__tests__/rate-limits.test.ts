@@ -18,7 +18,7 @@ afterAll(async () => {
 async function superuserWithTwoTokens() {
   const user = await createUser(t.orm, { email: `limited-${unique()}@limit.test`, passwordHash: null, superuser: true });
   const claims = { sub: user.id, email: user.email, superuser: true, permissions: [] };
-  return [await t.app.jwt.sign({ ...claims, n: 1 }), await t.app.jwt.sign({ ...claims, n: 2 })];
+  return [await t.app.jwt.sign(claims), await t.app.jwt.sign({ ...claims, permissions: ['CREATE_TENANT'] })];
 }
 
 const createGroup = (headers: InjectOptions['headers'], remoteAddress = '127.0.0.1') =>
