@@ -3,7 +3,7 @@ import type { Config } from '@tenantry/config';
 import type { ControlOrm } from '@tenantry/control-db';
 import type { Logger } from '@tenantry/logger';
 import validation from './plugins/validation.ts';
-import problemDetails, { frameworkErrorProblem } from './plugins/problem-details.ts';
+import problemDetails, { clientErrorProblem, frameworkErrorProblem } from './plugins/problem-details.ts';
 import controlDb from './plugins/control-db.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
@@ -51,6 +51,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
     trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   // JSON only: any other content type is a malformed request (400), not a string body.
   app.removeContentTypeParser('text/plain');

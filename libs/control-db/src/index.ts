@@ -18,6 +18,7 @@ export {
   type StatusAction,
   type MemberStatus,
   type ProvisioningOutcome,
+  type VersionPrecondition,
 } from './tenant-commands.ts';
 export {
   readTenantAs,

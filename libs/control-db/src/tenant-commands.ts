@@ -49,13 +49,14 @@ async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   return row;
 }
 
-function checkIfMatch(row: TenantRow, ifMatch: string | undefined) {
-  if (ifMatch === undefined) return;
-  const wanted = ifMatch.split(',').map((tag) => tag.trim());
-  const current = `W/"${row.version}"`;
-  if (!wanted.includes('*') && !wanted.includes(current) && !wanted.includes(`"${row.version}"`)) {
-    throw new VersionMismatchError(ifMatch, row.version);
-  }
+/** An `If-Match` precondition: the field as sent (for the error) and whether it lets a given version through. */
+export interface VersionPrecondition {
+  header: string;
+  accepts(version: number): boolean;
+}
+
+function checkIfMatch(row: TenantRow, ifMatch: VersionPrecondition | undefined) {
+  if (ifMatch && !ifMatch.accepts(row.version)) throw new VersionMismatchError(ifMatch.header, row.version);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -136,7 +137,7 @@ export async function updateTenant(
   orm: ControlOrm,
   id: string,
   patch: TenantPatch,
-  options: { ifMatch?: string } & EventMeta = {},
+  options: { ifMatch?: VersionPrecondition } & EventMeta = {},
 ): Promise<UpdateTenantResult> {
   return inTransaction(orm, async (em) => {
     const row = await lockTenant(em, id);

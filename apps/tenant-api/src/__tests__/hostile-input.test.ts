@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { loadConfig } from '@tenantry/config';
@@ -335,6 +336,34 @@ describe('paths and headers', () => {
   ])('GET %s → 4xx', async (label, url = label) => {
     const problem = await expectRefused({ method: 'GET', url });
     expect(problem.status).not.toBe(500);
+  });
+
+  /** Raw bytes to the listening server (what Node's parser refuses never reaches `inject`): the status line, headers and body it answers. */
+  async function rawExchange(request: string) {
+    const address = t.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the app is not listening');
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(address.port, '127.0.0.1', () => socket.end(request));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('end', () => resolve(received));
+      // The server closes as soon as it has answered, possibly before reading all we sent (a reset).
+      socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+    });
+    const [head, body] = text.split('\r\n\r\n');
+    const [statusLine, ...headerLines] = head.split('\r\n');
+    const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) };
+  }
+
+  it("headers larger than Node accepts (431) and bytes that are not HTTP (400) get problem+json with a request id", async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const tooLarge = await rawExchange(`GET /v1/plans HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(tooLarge).toMatchObject({ status: 431, headers: { 'content-type': 'application/problem+json' } });
+    expect(tooLarge.body).toMatchObject({ status: 431, code: 'TNT_ERR_HEADERS_TOO_LARGE', title: expect.any(String), type: 'urn:tenantry:error:TNT_ERR_HEADERS_TOO_LARGE' });
+    expect(tooLarge.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const notHttp = await rawExchange('HELLO THERE\r\n\r\n');
+    expect(notHttp).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, body: { status: 400, code: 'TNT_ERR_MALFORMED_REQUEST' } });
   });
 
   it('a garbage If-Match is a 412, not a 500', async () => {

@@ -86,6 +86,18 @@ describe('PATCH /v1/tenants/{id}', () => {
     }
   });
 
+  it('If-Match is read by the RFC 9110 grammar: `*` only on its own, a malformed list matches nothing (412, nothing written)', async () => {
+    const tenant = await newTenant();
+    const before = await rowCounts(t.orm);
+    for (const ifMatch of ['W/"9", *', '*, W/"1"', 'W/"1" W/"1"', 'W/"1", garbage', 'w/"1"']) {
+      const response = await call('PATCH', `/v1/tenants/${tenant.id}`, { city: 'Putre' }, { 'if-match': ifMatch });
+      expect({ ifMatch, status: response.statusCode }).toEqual({ ifMatch, status: 412 });
+    }
+    expect(await rowCounts(t.orm)).toEqual(before);
+    const listed = await call('PATCH', `/v1/tenants/${tenant.id}`, { city: 'Putre' }, { 'if-match': '"a,b",\tW/"1" ,' });
+    expect(listed.statusCode).toBe(200);
+  });
+
   it('GET answers the ETag of the current version, with the members', async () => {
     const tenant = await newTenant({ admin: { email: 'etag-owner@operations.test' } });
     await call('PATCH', `/v1/tenants/${tenant.id}`, { giro: 'Servicios' });

@@ -23,6 +23,7 @@ import { hashPassword } from '@tenantry/auth';
 import { ALL_ROLES, checkTenantAccess, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
 import { tidOf } from '../../plugins/auth.ts';
 import { ApiError } from '../../errors.ts';
+import { ifMatchAccepts } from '../../http/entity-tags.ts';
 import { normalizeNewTenant, normalizeTenantPatch, type TenantBody } from '../../domain/tenant-input.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import {
@@ -222,7 +223,8 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     const patch = normalizeTenantPatch(request.body ?? {});
     await checkGroup(patch.group_id);
     const ifMatch = request.headers['if-match'];
-    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch, ...traceparentOf(request) });
+    const precondition = ifMatch === undefined ? undefined : { header: ifMatch, accepts: (version: number) => ifMatchAccepts(ifMatch, version) };
+    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch: precondition, ...traceparentOf(request) });
     return reply.header('etag', etag(tenant.version)).send(tenant);
   };
   app.patch<{ Params: IdParams; Body: TenantBody }>('/:id', { schema: patchSchema }, patchHandler);
