@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   TNT_ERR_SLUG_TAKEN: { status: 409, title: 'Slug already taken' },
   TNT_ERR_ALREADY_MEMBER: { status: 409, title: 'Already a member' },
   TNT_ERR_USER_LIMIT: { status: 409, title: 'User limit reached' },
+  TNT_ERR_USER_LIMIT_TOO_LOW: { status: 409, title: 'User limit below the current members' },
   TNT_ERR_LAST_ADMIN: { status: 409, title: 'Last active admin' },
   TNT_ERR_GROUP_NAME_TAKEN: { status: 409, title: 'Group name already taken' },
   TNT_ERR_IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'Idempotency key reused with another request' },

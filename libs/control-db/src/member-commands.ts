@@ -55,6 +55,12 @@ async function isLastActiveAdmin(em: EntityManager, tenantId: string, userId: st
   return rows[0].others === '0';
 }
 
+/** The members `max_users` counts: every membership but a banned one. */
+export async function countLimitedMembers(em: EntityManager, tenantId: string): Promise<number> {
+  const [{ n }] = await em.execute<{ n: string }[]>(`select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`, [tenantId]);
+  return Number(n);
+}
+
 export interface AddMemberInput {
   email: string;
   role: MemberRole;
@@ -93,11 +99,8 @@ export async function addMember(
       }
       const snapshot = await snapshotOf(em, row);
       if (snapshot.max_users !== null) {
-        const [{ n }] = await em.execute<{ n: string }[]>(
-          `select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`,
-          [tenantId],
-        );
-        if (Number(n) >= snapshot.max_users) {
+        const n = await countLimitedMembers(em, tenantId);
+        if (n >= snapshot.max_users) {
           throw new ConflictError(
             'TNT_ERR_USER_LIMIT',
             'max_users',

@@ -98,6 +98,23 @@ describe('PATCH /v1/tenants/{id}', () => {
     expect(listed.statusCode).toBe(200);
   });
 
+  it('a user_limit or plan below the members the limit counts is a 409 that writes nothing; at the count it passes', async () => {
+    const tenant = await newTenant({ plan_id: 'enterprise' });
+    for (const email of ['limit-a@operations.test', 'limit-b@operations.test', 'limit-c@operations.test']) {
+      expect((await call('POST', `/v1/tenants/${tenant.id}/members`, { email, role: 'readonly' })).statusCode).toBe(201);
+    }
+    // The caller (admin) and three members: four.
+    const before = await rowCounts(t.orm);
+    for (const patch of [{ user_limit: 3 }, { plan_id: 'free' }, { plan_id: 'business', user_limit: 1 }]) {
+      const refused = expectProblem(await call('PATCH', `/v1/tenants/${tenant.id}`, patch), 409);
+      expect(refused.code).toBe('TNT_ERR_USER_LIMIT_TOO_LOW');
+      expect(refused.detail).toMatch(/allow \d+ users, but the tenant has 4 members/);
+    }
+    expect(await rowCounts(t.orm)).toEqual(before);
+    const atCount = await call('PATCH', `/v1/tenants/${tenant.id}`, { user_limit: 4 });
+    expect(atCount.json()).toMatchObject({ user_limit: 4, max_users: 4 });
+  });
+
   it('GET answers the ETag of the current version, with the members', async () => {
     const tenant = await newTenant({ admin: { email: 'etag-owner@operations.test' } });
     await call('PATCH', `/v1/tenants/${tenant.id}`, { giro: 'Servicios' });

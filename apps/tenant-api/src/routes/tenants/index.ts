@@ -48,6 +48,14 @@ function traceparentOf(request: FastifyRequest): { traceparent?: string } {
   return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
 }
 
+/** plan_id and user_limit decide what the tenant pays for: a superuser's fields, whoever else may write the tenant. */
+function requireSuperuserForBilling(request: FastifyRequest, body: TenantBody | null | undefined): void {
+  const billing = (['plan_id', 'user_limit'] as const).filter((field) => body?.[field] !== undefined);
+  if (billing.length > 0 && !request.user.superuser) {
+    throw new ApiError('TNT_ERR_FORBIDDEN', `Only a superuser may set ${billing.join(' and ')} (billing fields).`);
+  }
+}
+
 function etag(version: number): string {
   return `W/"${version}"`;
 }
@@ -92,6 +100,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       requirePermission(request, 'CREATE_TENANT');
+      requireSuperuserForBilling(request, request.body);
       const { admin, ...body } = request.body;
       const { fields, slugDerived } = normalizeNewTenant(body);
       await checkGroup(fields.group_id);
@@ -220,6 +229,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   };
   const patchHandler = async (request: FastifyRequest<{ Params: IdParams; Body: TenantBody }>, reply: import('fastify').FastifyReply) => {
     await requireTenantAccess(app, request, request.params.id, ['admin']);
+    requireSuperuserForBilling(request, request.body);
     const patch = normalizeTenantPatch(request.body ?? {});
     await checkGroup(patch.group_id);
     const ifMatch = request.headers['if-match'];
