@@ -69,7 +69,8 @@ export interface AddMemberInput {
 }
 
 /**
- * Adds a member by email, creating the user as `invited` when unknown. The tenant row lock
+ * Adds a member by email, creating the user as `invited` when unknown; the membership starts
+ * `active` either way. The tenant row lock
  * serializes concurrent adds, so `max_users` can never be exceeded.
  */
 export async function addMember(
@@ -108,12 +109,9 @@ export async function addMember(
           );
         }
       }
-      await em.execute(`insert into memberships (tenant_id, user_id, role, status) values (?, ?, ?, ?)`, [
-        tenantId,
-        user.id,
-        input.role,
-        user.status === 'active' ? 'active' : 'invited',
-      ]);
+      // The membership's status is the tenant's, not a copy of the account's: an admin must not learn
+      // from it whether the email had an account, was only invited, or was disabled.
+      await em.execute(`insert into memberships (tenant_id, user_id, role, status) values (?, ?, ?, 'active')`, [tenantId, user.id, input.role]);
       const member = (await readMember(em, tenantId, user.id))!;
       await bumpAndEmit(em, row, 'TenantMemberAdded', member, meta);
       return member;
