@@ -202,7 +202,8 @@ describe('GET /v1/tenants/{id}/statistics', () => {
 
   it('before provisioning: member counts, and zeros from the schema that does not exist yet', async () => {
     const tenant = await newTenant({ plan_id: 'starter' });
-    await call('POST', `/v1/tenants/${tenant.id}/members`, { email: 'stats-invited@operations.test', role: 'readonly' });
+    const added = await call('POST', `/v1/tenants/${tenant.id}/members`, { email: 'stats-invited@operations.test', role: 'readonly' });
+    await call('PATCH', `/v1/tenants/${tenant.id}/members/${added.json().user_id}`, { status: 'passive' });
     const response = await call('GET', `/v1/tenants/${tenant.id}/statistics`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ member_count: 2, active_member_count: 1, document_count: 0, storage_used_bytes: 0, schema_version: null });
