@@ -27,6 +27,7 @@ export {
   listMembers,
   memberRole,
   tenantAccessOf,
+  type TenantAccess,
   InvalidCursorError,
   type Member,
   type TenantListFilter,

@@ -213,7 +213,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       // One statement: the caller's user row (the authentication check), its role here, the tenant, its members.
       const { caller, role, tenant } = await readTenantAs(app.orm, { tenantId: request.params.id, callerId: request.user.sub, tid: tidOf(request.user) });
       app.acceptCaller(request, caller);
-      checkTenantAccess(request, request.params.id, { exists: tenant !== null, role }, ALL_ROLES);
+      checkTenantAccess(request, request.params.id, { exists: tenant !== null, role, status: tenant?.status }, ALL_ROLES);
       reply.header('etag', etag(tenant!.version));
       return tenant;
     },
@@ -228,7 +228,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422, 429) },
   };
   const patchHandler = async (request: FastifyRequest<{ Params: IdParams; Body: TenantBody }>, reply: import('fastify').FastifyReply) => {
-    await requireTenantAccess(app, request, request.params.id, ['admin']);
+    await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
     requireSuperuserForBilling(request, request.body);
     const patch = normalizeTenantPatch(request.body ?? {});
     await checkGroup(patch.group_id);

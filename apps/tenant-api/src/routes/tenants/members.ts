@@ -80,7 +80,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
       return reply.sendIdempotent<TenantMember>(
         (idempotency) => addMember(app.orm, request.params.id, request.body, traceparentOf(request), idempotency),
         (member) => ({
@@ -109,7 +109,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
       return updateMember(app.orm, request.params.id, request.params.user_id, request.body, traceparentOf(request));
     },
   );
@@ -126,7 +126,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const self = request.user.sub === request.params.user_id;
-      await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin']);
+      await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin'], { write: true });
       if (!request.params.user_id) throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'user_id is required.');
       await removeMember(app.orm, request.params.id, request.params.user_id, traceparentOf(request));
       return reply.status(204).send();
