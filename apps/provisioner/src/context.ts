@@ -10,6 +10,8 @@ export interface ProvisionerContext {
   topics: { tenantEvents: string; tenantProvisioning: string };
   /** Tenant migrations to apply; undefined means all of `tenant-migrations/`. */
   migrations?: ProvisionTenantSchemaOptions['migrations'];
+  /** Connection limit and timeouts of the tenant roles (TENANT_ROLE_*). */
+  roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
   /** The pool of pre-built schemas a new tenant is given, when PROVISIONER_SPARE_SCHEMAS > 0. */
   spares?: SparePool;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */

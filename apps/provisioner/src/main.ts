@@ -11,7 +11,7 @@ await runWorkerProcess({
     const group = config.groups.provisioner;
     const concurrency = config.provisionerConcurrency;
     const spareSchemas = config.provisionerSpareSchemas;
-    const worker = startProvisioner({ ...resources, topics: config.topics, groupId: group, concurrency, spareSchemas });
+    const worker = startProvisioner({ ...resources, topics: config.topics, groupId: group, concurrency, spareSchemas, roleLimits: config.tenantRoleLimits });
     return { ...worker, group, readyLog: { reports: config.topics.tenantProvisioning, concurrency, spare_schemas: spareSchemas } };
   },
 });

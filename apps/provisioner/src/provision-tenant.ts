@@ -24,6 +24,7 @@ export async function provisionTenant(
       roleLogin: tenant.is_active,
       migrations: context.migrations,
       claimSpare: context.spares !== undefined,
+      roleLimits: context.roleLimits,
     });
     if (result.fromSpare) context.spares?.wake(); // build its replacement, off the request path
   } catch (error) {

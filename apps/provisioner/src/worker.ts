@@ -14,6 +14,8 @@ export interface ProvisionerDeps extends TenantEventWorkerDeps {
   migrations?: ProvisionTenantSchemaOptions['migrations'];
   /** Spare schemas to keep built ahead (PROVISIONER_SPARE_SCHEMAS); 0 or omitted: none. */
   spareSchemas?: number;
+  /** Connection limit and timeouts of every tenant role (TENANT_ROLE_*); the defaults when omitted. */
+  roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
 }
 
 export interface ProvisionerWorker {
@@ -28,7 +30,7 @@ export interface ProvisionerWorker {
  * per tenant, reports on tenant.provisioning.
  */
 export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
-  const { kafka, orm, topics, migrations } = deps;
+  const { kafka, orm, topics, migrations, roleLimits } = deps;
   const producer = deps.producer ?? createIdempotentProducer(kafka);
   const spares = deps.spareSchemas ? startSparePool(orm, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
   const maxAttempts = deps.retry?.attempts ?? RETRY_DEFAULTS.attempts;
@@ -50,6 +52,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       producer,
       topics,
       migrations,
+      roleLimits,
       spares,
       log,
       attempt: message.attempt,

@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOGIN_ACCOUNT_RATE_LIMIT_MAX: '-1' })).toThrow(/LOGIN_ACCOUNT_RATE_LIMIT_MAX/);
   });
 
+  it('gives tenant roles a connection limit and statement / idle-in-transaction timeouts', () => {
+    expect(loadConfig({}).tenantRoleLimits).toEqual({ connectionLimit: 10, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 });
+    expect(
+      loadConfig({ TENANT_ROLE_CONNECTION_LIMIT: '3', TENANT_ROLE_STATEMENT_TIMEOUT_MS: '0', TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '500' }).tenantRoleLimits,
+    ).toEqual({ connectionLimit: 3, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 500 });
+    expect(() => loadConfig({ TENANT_ROLE_CONNECTION_LIMIT: '0' })).toThrow(/TENANT_ROLE_CONNECTION_LIMIT/);
+    expect(() => loadConfig({ TENANT_ROLE_STATEMENT_TIMEOUT_MS: '-5' })).toThrow(/TENANT_ROLE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1.5' })).toThrow(/TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS/);
+  });
+
   it('prefixes topic names', () => {
     expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).topics.tenantEvents).toBe('qa.tenant.events');
   });

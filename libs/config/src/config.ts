@@ -32,6 +32,8 @@ export interface Config {
    */
   provisionerConcurrency: number;
   provisionerSpareSchemas: number;
+  /** What each tenant's database role may hold: sessions at once, and how long a statement or an idle transaction may last (0: no limit). */
+  tenantRoleLimits: TenantRoleLimits;
   topics: { tenantEvents: string; tenantProvisioning: string };
   /**
    * Consumer groups, prefixed like the topics: kafkajs spreads a group's partitions over all its
@@ -39,6 +41,15 @@ export interface Config {
    */
   groups: { provisioner: string; dteSync: string; tenantApi: string };
 }
+
+export interface TenantRoleLimits {
+  connectionLimit: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/** Defaults of TENANT_ROLE_CONNECTION_LIMIT, TENANT_ROLE_STATEMENT_TIMEOUT_MS, TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+export const DEFAULT_TENANT_ROLE_LIMITS: TenantRoleLimits = { connectionLimit: 10, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
 
 export const DEVELOPMENT_JWT_SECRET = 'tenantry-development-secret-change-me-0123456789';
 
@@ -71,6 +82,15 @@ const schema = {
     // Pre-built tenant schemas a new tenant is given (renamed) instead of building one on the
     // request path; 0 turns the pool off.
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
+    // A tenant role's share of the server (max_connections is 100 by default) and of its time.
+    TENANT_ROLE_CONNECTION_LIMIT: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_TENANT_ROLE_LIMITS.connectionLimit },
+    TENANT_ROLE_STATEMENT_TIMEOUT_MS: { type: 'integer', minimum: 0, maximum: 86_400_000, default: DEFAULT_TENANT_ROLE_LIMITS.statementTimeoutMs },
+    TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 86_400_000,
+      default: DEFAULT_TENANT_ROLE_LIMITS.idleInTransactionTimeoutMs,
+    },
   },
   dependencies: {
     BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
@@ -172,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
+    tenantRoleLimits: {
+      connectionLimit: raw.TENANT_ROLE_CONNECTION_LIMIT as number,
+      statementTimeoutMs: raw.TENANT_ROLE_STATEMENT_TIMEOUT_MS as number,
+      idleInTransactionTimeoutMs: raw.TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS as number,
+    },
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
     groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
   };

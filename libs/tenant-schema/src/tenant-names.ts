@@ -21,3 +21,11 @@ export function schemaNameFor(tenantId: string): string {
 export function roleNameFor(tenantId: string): string {
   return `tenant_${tenantIdHex(tenantId)}_app`;
 }
+
+/**
+ * `<database>_tenants`: the NOLOGIN group every tenant role of that database belongs to. It alone
+ * holds CONNECT on the database, so a tenant role can connect there and to no other tenant database.
+ */
+export function tenantGroupFor(database: string): string {
+  return `${database}_tenants`;
+}

@@ -45,6 +45,8 @@ export async function createTestDatabase(prefix = 'tenantry_test', adminUrl = AD
           .finally(() => db.end());
         await client.query(`drop database if exists "${name}" with (force)`);
         for (const { rolname } of rows) await client.query(`drop role if exists "${rolname}"`).catch(() => undefined);
+        // The database's tenant group (tenant-schema's tenantGroupFor), made by the first provisioning in it.
+        await client.query(`drop role if exists "${name}_tenants"`).catch(() => undefined);
       } finally {
         await client.end();
       }
