@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTenantSchemaOrm, provisionTenantSchema, roleNameFor, schemaNameFor, setTenantRoleLogin, type TenantSchemaInput, type TenantSchemaOrm } from '../index.ts';
 import { TenantTestDatabase } from './helpers/tenant-test-database.ts';
 
