@@ -30,13 +30,25 @@ export function fixtureSchemaScript(schemaName: string, full: boolean): string {
  * built 50 to a transaction over 2 sessions: the fixture is not what is measured.
  */
 export async function buildFleet(databaseUrl: string, count: number, full: boolean, onProgress?: (done: number) => void): Promise<string[]> {
+  await buildControlSchema(databaseUrl);
+  const ids = Array.from({ length: count }, () => uuidv7());
+  await buildTenantSchemas(databaseUrl, ids, full, onProgress);
+  await insertLedgerRows(databaseUrl, ids, 'main');
+  return ids;
+}
+
+/** The control schema, migrated, in the given (control) database. */
+export async function buildControlSchema(databaseUrl: string): Promise<void> {
   const control = await createControlOrm({ databaseUrl, controlSchema: 'control', poolMax: 2 });
   try {
     await migrateControlSchema(control, 'control');
   } finally {
     await control.close(true);
   }
-  const ids = Array.from({ length: count }, () => uuidv7());
+}
+
+/** The fixture schemas of `ids` in a tenant database, 50 to a transaction over 2 sessions, then ANALYZE. */
+export async function buildTenantSchemas(databaseUrl: string, ids: readonly string[], full: boolean, onProgress?: (done: number) => void): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += 50) batches.push(ids.slice(i, i + 50));
   const clients = await Promise.all([0, 1].map(async () => {
@@ -54,17 +66,27 @@ export async function buildFleet(databaseUrl: string, count: number, full: boole
       done += batch.length;
       onProgress?.(done);
     });
-    await clients[0].query(
-      `insert into control.tenants (id, name, slug, business_type, status, schema_name, schema_version, country_code, billing_day,
-                                    economic_activities, plan_id, settings, version, created_at, updated_at)
-       select id, 'Fleet tenant ' || n, 'fleet-tenant-' || n, 'other', 'active', 'tenant_' || replace(id::text, '-', ''), $2,
-              'CL', 1, '[]', 'free', '{"default_currency":"CLP","timezone":"America/Santiago"}', 2, now(), now()
-         from unnest($1::uuid[]) with ordinality as t(id, n)`,
-      [ids, LATEST_TENANT_MIGRATION],
-    );
     await clients[0].query('analyze');
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
-  return ids;
+}
+
+/** The control-ledger rows of `ids` (placed on `database`), oldest first in the given order. */
+export async function insertLedgerRows(controlUrl: string, ids: readonly string[], database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: controlUrl, application_name: 'tenantry-bench-fixture' });
+  await client.connect();
+  try {
+    await client.query(
+      `insert into control.tenants (id, name, slug, business_type, status, schema_name, schema_version, country_code, billing_day,
+                                    economic_activities, plan_id, settings, version, created_at, updated_at, database)
+       select id, 'Fleet tenant ' || replace(id::text, '-', ''), 'fleet-tenant-' || replace(id::text, '-', ''), 'other', 'active', 'tenant_' || replace(id::text, '-', ''), $2,
+              'CL', 1, '[]', 'free', '{"default_currency":"CLP","timezone":"America/Santiago"}', 2, now(), now(), $3
+         from unnest($1::uuid[]) as t(id)`,
+      [ids, LATEST_TENANT_MIGRATION, database],
+    );
+    await client.query('analyze control.tenants');
+  } finally {
+    await client.end();
+  }
 }

@@ -16,6 +16,8 @@ import { runEventLatency } from './benchmarks/event-latency.ts';
 import { runApiReads } from './benchmarks/api-reads.ts';
 import { runBurst } from './benchmarks/burst.ts';
 import { runFleet } from './benchmarks/fleet.ts';
+import { runFleetDatabases } from './benchmarks/fleet-databases.ts';
+import { runTenantMove } from './benchmarks/tenant-move.ts';
 import { memoryResult } from './benchmarks/memory.ts';
 
 // kafkajs 2.2.4 schedules a negative setTimeout on Node >= 23 (harmless); keep that warning quiet.
@@ -30,6 +32,8 @@ const RUNNERS: Partial<Record<BenchName, (ctx: BenchContext) => Promise<BenchRes
   'api-reads': runApiReads,
   burst: runBurst,
   fleet: runFleet,
+  'fleet-databases': runFleetDatabases,
+  'tenant-move': runTenantMove,
   memory: async () => memoryResult(),
 };
 const TITLES: Record<BenchName, string> = {
@@ -38,6 +42,8 @@ const TITLES: Record<BenchName, string> = {
   'api-reads': 'API reads',
   'event-latency': 'Event latency',
   fleet: 'Fleet migration',
+  'fleet-databases': 'Fleet migration across tenant databases',
+  'tenant-move': 'Online tenant move',
   memory: 'Memory',
 };
 

@@ -10,9 +10,10 @@ export const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util', 'type:contract', 'type:data'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:util', 'type:contract'] },
+  // A service may build on another (worker-kit opens the tenant-databases directory); Nx refuses cycles.
   {
     sourceTag: 'type:service',
-    onlyDependOnLibsWithTags: ['type:util', 'type:contract', 'type:data', 'type:infra'],
+    onlyDependOnLibsWithTags: ['type:util', 'type:contract', 'type:data', 'type:infra', 'type:service'],
   },
   { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: LIBS },

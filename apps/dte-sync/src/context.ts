@@ -1,9 +1,12 @@
 import type { Logger } from '@tenantry/logger';
-import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
+import type { TenantDatabases } from '@tenantry/tenant-databases';
 
 /** What every dte-sync handler gets for one consumed event. */
 export interface DteSyncContext {
-  orm: TenantSchemaOrm;
+  /** The tenant databases; the issuer is written on the tenant's current one. */
+  databases: TenantDatabases;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
   log: Logger;
+  /** The tenant's database is down: the message waits outside the concurrency limit (ConsumedMessage.park). */
+  park: () => void;
 }

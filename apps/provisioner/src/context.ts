@@ -1,10 +1,13 @@
 import type { IdempotentProducer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import type { ProvisionTenantSchemaOptions, SparePool, TenantSchemaOrm } from '@tenantry/tenant-schema';
+import type { TenantDatabases } from '@tenantry/tenant-databases';
+import type { ProvisionTenantSchemaOptions } from '@tenantry/tenant-schema';
+import type { SparePools } from './spare-pools.ts';
 
 /** What every provisioner handler gets for one consumed event. */
 export interface ProvisionerContext {
-  orm: TenantSchemaOrm;
+  /** The tenant databases; each tenant's schema and role are built on its current one. */
+  databases: TenantDatabases;
   /** Publishes the reports on `topics.tenantProvisioning`. */
   producer: IdempotentProducer;
   topics: { tenantEvents: string; tenantProvisioning: string };
@@ -12,12 +15,14 @@ export interface ProvisionerContext {
   migrations?: ProvisionTenantSchemaOptions['migrations'];
   /** Connection limit and timeouts of the tenant roles (TENANT_ROLE_*). */
   roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
-  /** The pool of pre-built schemas a new tenant is given, when PROVISIONER_SPARE_SCHEMAS > 0. */
-  spares?: SparePool;
+  /** Pre-built schemas per open database, when PROVISIONER_SPARE_SCHEMAS > 0. */
+  spares?: SparePools;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
   log: Logger;
   /** 1 on the first try, +1 per in-process retry of the same message. */
   attempt: number;
   /** True on the runner's last in-process try: after it, a thrown error dead-letters the message. */
   lastAttempt: boolean;
+  /** The tenant's database is down: the message waits outside the concurrency limit (ConsumedMessage.park). */
+  park: () => void;
 }

@@ -1,6 +1,6 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
 import { TenantSchemaError, provisionTenantSchema } from '@tenantry/tenant-schema';
-import { isDatabaseUnreachable } from '@tenantry/worker-kit';
+import { isDatabaseUnreachable, onTenantDatabase } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { publishReport } from './publish-report.ts';
 
@@ -19,14 +19,18 @@ export async function provisionTenant(
   const { log, attempt } = context;
   let result;
   try {
-    // The role of a tenant that is already inactive is born without LOGIN.
-    result = await provisionTenantSchema(context.orm, tenant, {
-      roleLogin: tenant.is_active,
-      migrations: context.migrations,
-      claimSpare: context.spares !== undefined,
-      roleLimits: context.roleLimits,
-    });
-    if (result.fromSpare) context.spares?.wake(); // build its replacement, off the request path
+    // On the tenant's current database (roles are per server: its role is created there too). The
+    // role of a tenant that is already inactive is born without LOGIN.
+    result = await onTenantDatabase(context.databases, event, async (orm, database) => ({
+      database,
+      ...(await provisionTenantSchema(orm, tenant, {
+        roleLogin: tenant.is_active,
+        migrations: context.migrations,
+        claimSpare: context.spares?.has(database) ?? false,
+        roleLimits: context.roleLimits,
+      })),
+    }));
+    if (result.fromSpare) context.spares?.wake(result.database); // build its replacement, off the request path
   } catch (error) {
     if (!(error instanceof TenantSchemaError) || isDatabaseUnreachable(error)) throw error;
     if (error.retriable && !context.lastAttempt) {
@@ -41,9 +45,11 @@ export async function provisionTenant(
     schema_name: result.schemaName,
     schema_version: result.schemaVersion,
     duration_ms: result.durationMs,
+    database: result.database,
   });
   log.info(
     {
+      database: result.database,
       schema: result.schemaName,
       schema_version: result.schemaVersion,
       created: result.created,

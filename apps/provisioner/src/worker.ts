@@ -1,18 +1,23 @@
 import { RETRY_DEFAULTS, createIdempotentProducer, type IdempotentProducer, type RunConsumerOptions } from '@tenantry/kafka';
-import { startSparePool, type ProvisionTenantSchemaOptions, type TenantSchemaOrm } from '@tenantry/tenant-schema';
+import { singleTenantDatabase, type TenantDatabases } from '@tenantry/tenant-databases';
+import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { provisionerSubscribers } from './handlers/index.ts';
+import { startSparePools } from './spare-pools.ts';
 
 export interface ProvisionerDeps extends TenantEventWorkerDeps {
-  orm: TenantSchemaOrm;
+  /** The tenant databases (runWorkerProcess opens them from the control schema's registry). */
+  databases?: TenantDatabases;
+  /** Without `databases`: every tenant on this one database (`main`), e.g. a test without a control schema. */
+  orm?: TenantSchemaOrm;
   /** Shared by reports and dead letters. If omitted the worker creates one and stop() disconnects it. */
   producer?: IdempotentProducer;
   /** In-process retry of a failing message (default RETRY_DEFAULTS); the last try decides the failure report. */
   retry?: RunConsumerOptions['retry'];
   /** Tenant migrations to apply (default: all); tests inject a failing one. */
   migrations?: ProvisionTenantSchemaOptions['migrations'];
-  /** Spare schemas to keep built ahead (PROVISIONER_SPARE_SCHEMAS); 0 or omitted: none. */
+  /** Spare schemas to keep built ahead on each open database (PROVISIONER_SPARE_SCHEMAS); 0 or omitted: none. */
   spareSchemas?: number;
   /** Connection limit and timeouts of every tenant role (TENANT_ROLE_*); the defaults when omitted. */
   roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
@@ -25,22 +30,34 @@ export interface ProvisionerWorker {
   stop(): Promise<void>;
 }
 
+function databasesOf(deps: ProvisionerDeps): TenantDatabases {
+  if (deps.databases) return deps.databases;
+  if (deps.orm) return singleTenantDatabase(deps.orm);
+  throw new Error('startProvisioner needs databases (or one orm)');
+}
+
 /**
  * Consumes tenant.events as the provisioner (group `config.groups.provisioner`): schemas and roles
- * per tenant, reports on tenant.provisioning.
+ * per tenant on the tenant's database, reports on tenant.provisioning.
  */
 export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
-  const { kafka, orm, topics, migrations, roleLimits } = deps;
+  const { kafka, topics, migrations, roleLimits } = deps;
+  const databases = databasesOf(deps);
   const producer = deps.producer ?? createIdempotentProducer(kafka);
-  const spares = deps.spareSchemas ? startSparePool(orm, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
+  const spares = deps.spareSchemas ? startSparePools(databases, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
   const maxAttempts = deps.retry?.attempts ?? RETRY_DEFAULTS.attempts;
-  // A database outage holds the message until PostgreSQL answers again, however long: it says
-  // nothing about the tenant, and dead-lettering it would leave the tenant pending_setup.
+  // An outage of the tenant's database holds the message until that database answers again,
+  // however long: it says nothing about the tenant, and dead-lettering it would leave the tenant
+  // pending_setup. The message is parked meanwhile, so tenants on other databases go on.
   const stopping = new AbortController();
   const subscribers = provisionerSubscribers.map(
     (subscriber): Subscriber<ProvisionerContext> => ({
       event: subscriber.event,
-      handle: waitOutDatabaseOutages(subscriber.handle, { signal: stopping.signal, logger: (_event, context) => context.log }),
+      handle: waitOutDatabaseOutages(subscriber.handle, {
+        signal: stopping.signal,
+        logger: (_event, context) => context.log,
+        onWait: (_event, context) => context.park(),
+      }),
     }),
   );
 
@@ -48,7 +65,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
     { ...deps, producer },
     subscribers,
     (message, log): ProvisionerContext => ({
-      orm,
+      databases,
       producer,
       topics,
       migrations,
@@ -57,6 +74,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       log,
       attempt: message.attempt,
       lastAttempt: message.attempt >= maxAttempts,
+      park: () => message.park?.(),
     }),
   );
 

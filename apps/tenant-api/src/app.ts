@@ -17,6 +17,7 @@ import { tenantRoutes } from './routes/tenants/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health/index.ts';
 import { memberRoutes } from './routes/tenants/members.ts';
 import { tenantInsightRoutes } from './routes/tenants/tenant-insights.ts';
+import { tenantMoveRoutes } from './routes/tenants/move.ts';
 import { userRoutes } from './routes/users/index.ts';
 import { planRoutes } from './routes/plans/index.ts';
 import { tenantGroupRoutes } from './routes/tenant-groups/index.ts';
@@ -78,6 +79,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(tenantRoutes, { prefix: '/v1/tenants' });
   await app.register(memberRoutes, { prefix: '/v1/tenants' });
   await app.register(tenantInsightRoutes, { prefix: '/v1/tenants', tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(tenantMoveRoutes, { prefix: '/v1/tenants' });
   await app.register(userRoutes, { prefix: '/v1/users' });
   await app.register(planRoutes, { prefix: '/v1/plans' });
   await app.register(tenantGroupRoutes, { prefix: '/v1/tenant-groups' });

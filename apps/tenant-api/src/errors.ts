@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   TNT_ERR_RUT_TAKEN: { status: 409, title: 'RUT already registered' },
   TNT_ERR_EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   TNT_ERR_INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
+  TNT_ERR_MOVE_REFUSED: { status: 409, title: 'Tenant move refused' },
   TNT_ERR_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   TNT_ERR_VERSION_MISMATCH: { status: 412, title: 'Precondition failed' },
   TNT_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },

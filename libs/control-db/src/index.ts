@@ -65,3 +65,6 @@ export {
   type EventHistoryPage,
 } from './directory-queries.ts';
 export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
+export * from './databases/index.ts';
+export * from './moves/index.ts';
+export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';

@@ -1,31 +1,47 @@
 import { LockMode } from '@mikro-orm/core';
-import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
+import { createTenantEvent, type TenantMoveStatus, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { Pool } from 'pg';
 import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
-import { toTenantSnapshot } from './tenant-snapshot.ts';
+import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 import { TenantNotFoundError } from './errors.ts';
 import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 
-/** One row of the schema-version ledger: what the control schema believes a tenant schema holds. */
+/** One row of the schema-version ledger: what the control schema believes a tenant schema holds, and where. */
 export interface SchemaLedgerEntry {
   tenantId: string;
   schemaName: string;
   status: string;
   schemaVersion: string | null;
+  /** The tenant database holding the schema (`main`: the control database). */
+  database: string;
+  /** The database an unfinished move is taking the tenant to, or null. */
+  moveTo: string | null;
 }
+
+const SCHEMA_LEDGER = `select t.id, t.schema_name, t.status, t.schema_version, t.database,
+       (select mv.to_database from tenant_moves mv where mv.tenant_id = t.id and mv.finished_at is null) as move_to
+  from tenants t
+ order by t.created_at, t.id`;
 
 /**
  * Every tenant's ledger entry in one query, oldest tenant first: the fleet migration reads the
- * whole ledger at once instead of one tenant at a time.
+ * whole ledger at once instead of one tenant at a time, with each tenant's placement and open
+ * move (the fleet engine checks drift per database). Plain SQL on the ORM's pool, as
+ * recordSchemaVersions: no entity is hydrated for six strings per tenant.
  */
 export async function readSchemaLedger(orm: ControlOrm): Promise<SchemaLedgerEntry[]> {
-  const rows = await orm.em.fork().find(
-    Tenant,
-    {},
-    { fields: ['id', 'schema_name', 'status', 'schema_version'], orderBy: { created_at: 'asc', id: 'asc' }, disableIdentityMap: true },
-  );
-  return rows.map((row) => ({ tenantId: row.id, schemaName: row.schema_name, status: row.status, schemaVersion: row.schema_version ?? null }));
+  const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
+  type Row = { id: string; schema_name: string; status: string; schema_version: string | null; database: string; move_to: string | null };
+  const { rows } = await pool.query<Row>(SCHEMA_LEDGER);
+  return rows.map((row) => ({
+    tenantId: row.id,
+    schemaName: row.schema_name,
+    status: row.status,
+    schemaVersion: row.schema_version,
+    database: row.database,
+    moveTo: row.move_to,
+  }));
 }
 
 /**
@@ -56,10 +72,11 @@ export async function recordSchemaVersion(
 /** What {@link recordSchemaVersions} did for one entry: `changed` (false: the ledger held it already) or why not. */
 export type SchemaVersionRecordOutcome = { tenantId: string; changed: boolean } | { tenantId: string; error: Error };
 
-/** Every tenant column, explicitly, plus the plan's user limit (null plan id: the plan row is missing). */
+/** Every tenant column, explicitly, plus the plan's user limit (null plan id: the plan row is missing) and the open move. */
 const LOCKED_TENANTS = `select t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
        t.rut, t.address, t.commune, t.city, t.post_code, t.country_code, t.giro, t.billing_day, t.economic_activities, t.plan_id,
-       t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, p.id as plan_found, p.user_limit as plan_user_limit
+       t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, t.database, p.id as plan_found, p.user_limit as plan_user_limit,
+       ${openMoveSql('t.id')} as move
   from tenants t left join plans p on p.id = t.plan_id
  where t.id = any($1::uuid[])
  order by t.id
@@ -99,7 +116,7 @@ export async function recordSchemaVersions(
     await client.query('begin');
     open = true;
     const ids = [...new Set(entries.map((entry) => entry.tenantId))];
-    type Row = TenantRow & { plan_found: string | null; plan_user_limit: number | null };
+    type Row = TenantRow & { plan_found: string | null; plan_user_limit: number | null; move: TenantMoveStatus | null };
     const byId = new Map((await client.query<Row>(LOCKED_TENANTS, [ids])).rows.map((row) => [row.id, row]));
     const changed: Row[] = [];
     const outcomes = entries.map((entry): SchemaVersionRecordOutcome => {
@@ -116,7 +133,7 @@ export async function recordSchemaVersions(
     if (changed.length > 0) {
       await client.query(UPDATE_TENANTS, [changed.map((r) => r.id), changed.map((r) => r.schema_version), changed.map((r) => r.version), changed.map((r) => r.updated_at)]);
       const events = changed.map((row) =>
-        createTenantEvent('TenantUpdated', { tenant: toTenantSnapshot(row, row.plan_user_limit ?? null), changed_fields: ['schema_version'] }, {
+        createTenantEvent('TenantUpdated', { tenant: toTenantSnapshot(row, row.plan_user_limit ?? null, row.move), changed_fields: ['schema_version'] }, {
           tenantversion: row.version,
           traceparent: meta.traceparent,
         }),

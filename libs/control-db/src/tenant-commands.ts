@@ -10,6 +10,7 @@ import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { countLimitedMembers } from './member-commands.ts';
+import { placeNewTenant } from './databases/index.ts';
 import {
   ConflictError,
   InvalidStateError,
@@ -82,7 +83,8 @@ export interface NewTenantAdmin {
   passwordHash?: string | null;
 }
 
-export type CreateTenantInput = { fields: TenantFields } & ({ adminUserId: string } | { newAdmin: NewTenantAdmin });
+/** `database`: the tenant database to place it on (a superuser's choice); without it, placement picks one. */
+export type CreateTenantInput = { fields: TenantFields; database?: string } & ({ adminUserId: string } | { newAdmin: NewTenantAdmin });
 
 /** The admin's user id, inserting the user in the caller's transaction, so a refused tenant leaves no user behind. */
 async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<string> {
@@ -98,8 +100,8 @@ async function adminUserIdIn(em: EntityManager, admin: NewTenantAdmin): Promise<
 }
 
 /**
- * Creates the tenant (pending_setup, version 1), its first admin and `TenantCreated`, atomically;
- * with `idempotency`, the key's stored answer commits with them.
+ * Creates the tenant (pending_setup, version 1) placed on a tenant database, its first admin and
+ * `TenantCreated`, atomically; with `idempotency`, the key's stored answer commits with them.
  */
 export async function createTenant(
   orm: ControlOrm,
@@ -109,6 +111,7 @@ export async function createTenant(
 ): Promise<TenantSnapshot> {
   return inTransaction(orm, (em) => idempotently(em, idempotency, async () => {
     const adminUserId = 'adminUserId' in input ? input.adminUserId : await adminUserIdIn(em, input.newAdmin);
+    const database = await placeNewTenant(em, input.database);
     const id = uuidv7();
     const now = new Date();
     const row = em.create(Tenant, {
@@ -117,6 +120,7 @@ export async function createTenant(
       status: 'pending_setup',
       schema_name: schemaNameForTenant(id),
       schema_version: null,
+      database,
       version: 1,
       created_at: now,
       updated_at: now,
@@ -254,7 +258,7 @@ export async function recordProvisioningOutcome(
     }
     const updated: TenantColumns = { ...row, ...next, version: row.version + 1, updated_at: new Date() };
     const type = outcome.ok ? 'TenantProvisioned' : 'TenantProvisioningFailed';
-    const tenant = toTenantSnapshot(updated, row.plan_user_limit ?? null);
+    const tenant = toTenantSnapshot(updated, row.plan_user_limit ?? null, row.move ?? null);
     const event = createTenantEvent(type, { tenant, ...(outcome.ok ? {} : { error: outcome.error }) } as never, {
       tenantversion: updated.version,
       traceparent: meta.traceparent,

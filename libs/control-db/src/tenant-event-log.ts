@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createTenantEvent, type TenantLifecycleEvent, type TenantEventType } from '@tenantry/tenant-events';
-import { Plan, TenantEventRecord, type TenantRow } from './entities/index.ts';
-import { toTenantSnapshot } from './tenant-snapshot.ts';
+import type { TenantMoveStatus } from '@tenantry/tenant-events';
+import { TenantEventRecord, type TenantRow } from './entities/index.ts';
+import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 
 export const OUTBOX_CHANNEL = 'tenantry_outbox';
 
@@ -9,9 +10,14 @@ export interface EventMeta {
   traceparent?: string;
 }
 
+/** The snapshot of a row the caller holds: its plan's user limit and its open move, read in one query in the caller's transaction. */
 export async function snapshotOf(em: EntityManager, row: TenantRow) {
-  const plan = await em.findOneOrFail(Plan, row.plan_id);
-  return toTenantSnapshot(row, plan.user_limit ?? null);
+  const [found] = await em.execute<{ user_limit: number | null; move: TenantMoveStatus | null }[]>(
+    `select p.user_limit, ${openMoveSql('?::uuid')} as move from plans p where p.id = ?`,
+    [row.id, row.plan_id],
+  );
+  if (!found) throw new Error(`Plan ${row.plan_id} of tenant ${row.id} does not exist.`);
+  return toTenantSnapshot(row, found.user_limit ?? null, found.move);
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { TenantMember, TenantSnapshot } from '@tenantry/tenant-events';
+import type { TenantMember, TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import type { TenantRow } from './entities/index.ts';
-import { toTenantSnapshot } from './tenant-snapshot.ts';
+import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 import { MEMBER_COLUMNS, membershipGrantsAccess, toMember } from './member-row.ts';
 import { callerColumns, toCaller, type CallerColumns, type CallerRecord } from './caller.ts';
 import { queryNative } from './native-sql.ts';
@@ -14,6 +14,8 @@ export interface TenantListFilter {
   status?: string;
   business_type?: string;
   group_id?: string;
+  /** Tenants placed on this tenant database. */
+  database?: string;
   name?: string;
   q?: string;
 }
@@ -27,12 +29,13 @@ export class InvalidCursorError extends Error {
   readonly code = 'TNT_ERR_INVALID_CURSOR';
 }
 
-/** Every tenant column, explicitly (prepared statements must not depend on `*`), plus the plan's user limit. */
+/** Every tenant column, explicitly (prepared statements must not depend on `*`), plus the plan's user limit and the open move. */
 export const TENANT_COLUMNS = `t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
   t.rut, t.address, t.commune, t.city, t.post_code, t.country_code, t.giro, t.billing_day, t.economic_activities, t.plan_id,
-  t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, p.user_limit as plan_user_limit`;
+  t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, t.database, p.user_limit as plan_user_limit,
+  ${openMoveSql('t.id')} as move`;
 
-export type TenantColumns = TenantRow & { plan_user_limit: number | null };
+export type TenantColumns = TenantRow & { plan_user_limit: number | null; move: TenantMoveStatus | null };
 
 /** ISO 8601 UTC with milliseconds, exactly what `new Date(text).toISOString()` makes of the timestamp. */
 const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -77,7 +80,7 @@ export async function readTenantAs(orm: ControlOrm, input: { tenantId: string; c
       ? await queryNative<Row>(orm, READ_TENANT, [input.tenantId, input.callerId], 'tenantry_read_tenant')
       : await queryNative<Row>(orm, READ_TENANT_WITH_TID, [input.tenantId, input.callerId, input.tid], 'tenantry_read_tenant_tid');
   const row = rows[0];
-  const tenant = row?.id ? { ...toTenantSnapshot(row as TenantColumns, row.plan_user_limit ?? null), members: row.members ?? [] } : null;
+  const tenant = row?.id ? { ...toTenantSnapshot(row as TenantColumns, row.plan_user_limit ?? null, row.move ?? null), members: row.members ?? [] } : null;
   return { caller: toCaller(row), role: row?.access_role ?? null, tenant };
 }
 
@@ -158,7 +161,7 @@ function escapeLike(text: string): string {
 function filterSql(filter: TenantListFilter, param: (value: unknown) => string): string[] {
   const where: string[] = [];
   if (filter.memberUserId) where.push(`m.user_id = ${param(filter.memberUserId)}`);
-  for (const key of ['status', 'business_type', 'group_id'] as const) {
+  for (const key of ['status', 'business_type', 'group_id', 'database'] as const) {
     if (filter[key] !== undefined) where.push(`t.${key} = ${param(filter[key])}`);
   }
   if (filter.name) where.push(`lower(t.name) like ${param(`${escapeLike(filter.name.toLowerCase())}%`)} escape '\\'`);
@@ -248,7 +251,7 @@ export async function listTenantsAs(
     superuserScope: input.superuserScope,
     page: {
       data: pageRows.map((row) => {
-        const snapshot = toTenantSnapshot(row, row.plan_user_limit ?? null);
+        const snapshot = toTenantSnapshot(row, row.plan_user_limit ?? null, row.move ?? null);
         return row.user_role ? { ...snapshot, user_role: row.user_role } : snapshot;
       }),
       pagination: {

@@ -1,8 +1,13 @@
 import countries from 'i18n-iso-countries';
-import type { TenantSnapshot } from '@tenantry/tenant-events';
+import type { TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
 import type { TenantRow } from './entities/index.ts';
 
 const INACTIVE_STATUSES = new Set(['suspended', 'deactivated']);
+
+/** §2 `is_active`: false when suspended or deactivated. */
+export function isActiveStatus(status: string): boolean {
+  return !INACTIVE_STATUSES.has(status);
+}
 
 const countryNames = new Map<string, string>();
 
@@ -32,8 +37,21 @@ export function isoTimestamp(value: string | Date): string {
   return new Date(value).toISOString();
 }
 
-/** The §2 view of a tenant row: derived fields filled in, timestamps in ISO 8601 UTC. */
-export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null): TenantSnapshot {
+/**
+ * SQL of the snapshot's `move`: the open `tenant_moves` row of the tenant whose id is `tenantId`
+ * (an SQL expression) as `{to, state, started_at}` JSON, or null. At most one is open (unique index).
+ */
+export function openMoveSql(tenantId: string): string {
+  return `(select json_build_object('to', mv.to_database, 'state', mv.state,
+            'started_at', to_char(mv.requested_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+     from tenant_moves mv where mv.tenant_id = ${tenantId} and mv.finished_at is null)`;
+}
+
+/**
+ * The §2 view of a tenant row: derived fields filled in, timestamps in ISO 8601 UTC. `move` is the
+ * open move ({@link openMoveSql}), read with the row.
+ */
+export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null, move: TenantMoveStatus | null): TenantSnapshot {
   return {
     id: row.id,
     name: row.name,
@@ -41,7 +59,7 @@ export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null): 
     description: row.description ?? null,
     business_type: row.business_type as TenantSnapshot['business_type'],
     status: row.status as TenantSnapshot['status'],
-    is_active: !INACTIVE_STATUSES.has(row.status),
+    is_active: isActiveStatus(row.status),
     schema_name: row.schema_name,
     schema_version: row.schema_version ?? null,
     rut: row.rut ?? null,
@@ -62,5 +80,7 @@ export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null): 
     version: row.version,
     created_at: isoTimestamp(row.created_at),
     updated_at: isoTimestamp(row.updated_at),
+    database: row.database,
+    move,
   };
 }

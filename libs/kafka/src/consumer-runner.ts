@@ -17,6 +17,13 @@ export interface ConsumedMessage {
   timestamp: string;
   /** 1 on the first try, +1 per in-process retry (restarts and redeliveries start at 1 again). */
   attempt: number;
+  /**
+   * The handler waits on something outside that concerns only this message's key (its tenant's
+   * database is down): the message gives back its concurrency slot and its batch may end without
+   * it, so other keys go on and the consumer fetches on. It stays uncommitted, its key's later
+   * messages wait behind it, and a later batch of its partition finishes it. Absent outside the runner.
+   */
+  park?: () => void;
 }
 
 export interface RunConsumerOptions {
@@ -58,6 +65,12 @@ export interface RunningConsumer {
 // While a handler runs (or waits to retry) kafkajs does not heartbeat by itself; without this a
 // slow handler (a long provisioning) would get the member evicted after sessionTimeout.
 const HEARTBEAT_EVERY_MS = 2_000;
+// A batch that only re-found parked messages waits this long (or until one settles) before it
+// ends, so a partition whose only news is a parked message is not fetched in a tight loop.
+const PARKED_IDLE_MS = 500;
+
+/** A message of an earlier batch still parked (running) or finished after its batch ended. */
+type Carried = { offset: string; outcome: Promise<'done' | 'left'>; settled?: 'done' | 'left' | 'failed'; error?: unknown };
 
 /**
  * Consumes `topics` as `groupId`, at least once: an offset is committed only after the handler
@@ -87,11 +100,23 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   // Batches being worked on right now; stop() lets their running messages finish and commit before
   // it stops kafkajs, because kafkajs silently drops commitOffsets() once its runner is stopping.
   const inFlight = new Set<Promise<void>>();
+  // Parked messages whose batch ended: stop() waits for them too (the stop signal ends their wait).
+  const detachedTasks = new Set<Promise<unknown>>();
   // One limit for the whole consumer, shared by the partitions handled at once.
   const slots = createLimiter(concurrency, stopping.signal);
+  // Per `topic:partition`, by offset: parked messages that outlived their batch, and the messages
+  // finished after them in that batch (not committed yet: a parked one comes first). The next batch
+  // of the partition re-fetches them and takes their outcome instead of running them again.
+  const carried = new Map<string, Map<string, Carried>>();
 
   /** Handles one message with retries, or dead-letters it. 'left': not finished (stopping), leave it uncommitted. */
-  const handleMessage = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<'done' | 'left'> => {
+  const handleMessage = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    park: () => void,
+  ): Promise<'done' | 'left'> => {
     const where = { topic, partition, offset: message.offset };
     let attempt = 0;
     const retry = createRetry({
@@ -113,6 +138,7 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
           headers: message.headers ?? {},
           timestamp: message.timestamp,
           attempt: n,
+          park,
         });
       });
     } catch (error) {
@@ -145,9 +171,16 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
    */
   const processBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     const { topic, partition, messages } = batch;
+    const where = `${topic}:${partition}`;
     const lanes = new KeyLanes(messages.map((message) => laneOf(message.key)));
-    const running = new Set<Promise<void>>();
+    type Task = { index: number; parked: boolean; outcome: Promise<'done' | 'left'> };
+    const running = new Map<Promise<void>, Task>();
+    const finishedHere = new Set<number>();
     let failure: { error: unknown } | undefined;
+    let progress = 0;
+    // Set when the batch ends with parked messages still running: they finish in a later batch.
+    let detached = false;
+    let wakeLoop: () => void = () => {};
     // Commits of one partition go out one after another, each for the newest commit point.
     let commitPoint = 0;
     let committed = 0;
@@ -164,32 +197,73 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
       });
       return commits;
     };
+    const finish = (index: number) => {
+      finishedHere.add(index);
+      return commit(lanes.finish(index));
+    };
     // After stop() began, or once a message of this batch failed for good, nothing more starts:
     // an unfinished message must not be skipped over by a later commit.
     const halted = () => stopping.signal.aborted || failure !== undefined || !isRunning() || isStale();
 
-    const run = async (index: number, release: () => void) => {
-      try {
-        const outcome = await handleMessage(topic, partition, messages[index], heartbeat);
-        if (outcome === 'left') {
-          lanes.block(index);
+    const track = (task: Task, release?: () => void) => {
+      const settled = (async () => {
+        const result = await task.outcome;
+        if (detached) return;
+        if (result === 'left') {
+          lanes.block(task.index);
           return;
         }
-        await commit(lanes.finish(index));
+        progress++;
+        await finish(task.index);
         // As kafkajs does after each message: a rebalance shows up here and ends the batch.
         await heartbeat();
-      } catch (error) {
-        failure ??= { error };
-      } finally {
-        release();
-      }
+      })()
+        .catch((error: unknown) => {
+          if (!detached) failure ??= { error };
+        })
+        .finally(() => {
+          release?.();
+          running.delete(settled);
+          wakeLoop();
+        });
+      running.set(settled, task);
+    };
+
+    // What earlier batches of this partition left: a parked message still running keeps its lane
+    // busy; one that finished meanwhile (or a message finished behind it) counts as finished.
+    const earlier = carried.get(where) ?? new Map<string, Carried>();
+    carried.delete(where);
+    const lastOffset = messages.length > 0 ? BigInt(messages[messages.length - 1].offset) : -1n;
+    const beyond = [...earlier.values()].filter((entry) => BigInt(entry.offset) > lastOffset); // this fetch stopped short of them
+    messages.forEach((message, index) => {
+      const entry = earlier.get(message.offset);
+      if (!entry) return;
+      lanes.start(index);
+      if (entry.settled === 'done') void finish(index);
+      else if (entry.settled === 'left' || entry.settled === 'failed') {
+        lanes.block(index);
+        if (entry.settled === 'failed') failure ??= { error: entry.error };
+      } else track({ index, parked: true, outcome: entry.outcome });
+    });
+
+    const run = (index: number, release: () => void) => {
+      const task: Task = { index, parked: false, outcome: Promise.resolve('left') };
+      const park = () => {
+        if (task.parked) return;
+        task.parked = true;
+        release(); // a parked message waits outside the concurrency limit
+        wakeLoop();
+      };
+      task.outcome = handleMessage(topic, partition, messages[index], heartbeat, park);
+      track(task, release);
     };
 
     while (!halted()) {
       const index = lanes.next();
       if (index === undefined) {
         if (running.size === 0) break; // every message finished
-        await Promise.race(running);
+        if ([...running.values()].every((task) => task.parked)) break; // only parked ones: they finish in a later batch
+        await Promise.race([...running.keys(), new Promise<void>((resolve) => (wakeLoop = resolve))]);
         continue;
       }
       lanes.start(index);
@@ -199,16 +273,60 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
         lanes.unstart(index);
         break;
       }
-      const task = run(index, release).finally(() => running.delete(task));
-      running.add(task);
+      progress++;
+      run(index, release);
     }
-    await Promise.all(running);
+
+    let parked = [...running.values()].filter((task) => task.parked);
+    if (parked.length > 0 && !stopping.signal.aborted) {
+      // Other work of this batch ends first; then, if nothing new happened here, a short wait so
+      // that fetching the same parked messages again is not a tight loop.
+      await Promise.all([...running.entries()].filter(([, task]) => !task.parked).map(([settled]) => settled));
+      if (progress === 0) await idle(parked.map((task) => task.outcome));
+      parked = [...running.values()].filter((task) => task.parked);
+    }
+    if (parked.length > 0 && !stopping.signal.aborted) {
+      detached = true;
+      const carry = new Map<string, Carried>(beyond.map((entry) => [entry.offset, entry]));
+      for (const index of finishedHere) {
+        if (index >= commitPoint) carry.set(messages[index].offset, { offset: messages[index].offset, outcome: Promise.resolve('done'), settled: 'done' });
+      }
+      for (const task of parked) carry.set(messages[task.index].offset, carryParked(messages[task.index].offset, task.outcome));
+      carried.set(where, carry);
+    } else {
+      await Promise.all(running.keys());
+      if (beyond.length > 0) carried.set(where, new Map(beyond.map((entry) => [entry.offset, entry])));
+    }
     await commits.catch((error: unknown) => {
       failure ??= { error };
     });
     // kafkajs fetches this partition again from the last resolved offset: the first unfinished message.
     if (failure) throw failure.error;
   };
+
+  /** A parked message that outlives its batch; stop() waits for it. */
+  const carryParked = (offset: string, outcome: Promise<'done' | 'left'>): Carried => {
+    const entry: Carried = { offset, outcome };
+    const settled = outcome.then(
+      (result) => void (entry.settled = result),
+      (error: unknown) => void Object.assign(entry, { settled: 'failed', error }),
+    );
+    detachedTasks.add(settled);
+    void settled.finally(() => detachedTasks.delete(settled));
+    return entry;
+  };
+
+  /** Waits until one of `outcomes` settles, PARKED_IDLE_MS passes, or the consumer stops. */
+  const idle = (outcomes: Promise<unknown>[]) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, PARKED_IDLE_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      stopping.signal.addEventListener('abort', done, { once: true });
+      for (const outcome of outcomes) void outcome.then(done, done);
+    });
 
   const started = (async () => {
     await consumer.connect();
@@ -248,6 +366,7 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
       if (running) {
         consumer.pause(topics.map((topic) => ({ topic }))); // no further fetching while we drain
         await Promise.allSettled([...inFlight]); // handlers finish and commit while kafkajs still runs
+        await Promise.allSettled([...detachedTasks]); // parked ones end (left for redelivery)
       }
       await consumer.disconnect(); // leaves the group
       if (!options.deadLetterProducer) await producer.disconnect();

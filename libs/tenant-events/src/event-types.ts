@@ -15,6 +15,7 @@ export const TENANT_EVENT_TYPES = [
   'TenantMemberAdded',
   'TenantMemberUpdated',
   'TenantMemberRemoved',
+  'TenantMoved',
 ] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
@@ -75,6 +76,8 @@ export interface TenantSchemaProvisionedData {
   /** Name of the last tenant migration applied. */
   schema_version: string;
   duration_ms: number;
+  /** v1.1: the tenant database the schema and role were built on (absent in older reports: `main`). */
+  database?: string;
 }
 
 export interface TenantSchemaProvisioningFailedData {
@@ -84,6 +87,14 @@ export interface TenantSchemaProvisioningFailedData {
    * retry by its consumer runner. A redelivery or a restart counts from 1 again.
    */
   attempt: number;
+}
+
+/** v1.1: the tenant's schema now lives on another tenant database (the snapshot's `database` is `to`). */
+export interface TenantMovedData extends TenantEventData {
+  /** The database it left. */
+  from: string;
+  /** The database it is on now. */
+  to: string;
 }
 
 /** Payload type per event type. */
@@ -99,6 +110,7 @@ export interface EventDataMap {
   TenantMemberAdded: TenantMemberEventData;
   TenantMemberUpdated: TenantMemberEventData;
   TenantMemberRemoved: TenantMemberEventData;
+  TenantMoved: TenantMovedData;
   TenantSchemaProvisioned: TenantSchemaProvisionedData;
   TenantSchemaProvisioningFailed: TenantSchemaProvisioningFailedData;
 }

@@ -3,6 +3,10 @@ export {
   TENANT_STATUSES,
   ECONOMIC_ACTIVITY_CATEGORIES,
   TENANT_SNAPSHOT_FIELDS,
+  TENANT_SNAPSHOT_ADDED_FIELDS,
+  MAIN_TENANT_DATABASE,
+  TENANT_DATABASE_NAME_PATTERN,
+  tenantDatabaseOf,
 } from './tenant-snapshot.ts';
 export type {
   BusinessType,
@@ -11,6 +15,7 @@ export type {
   EconomicActivity,
   TenantSettings,
   TenantSnapshot,
+  TenantMoveStatus,
 } from './tenant-snapshot.ts';
 export { MEMBER_ROLES, MEMBER_STATUSES, USER_STATUS_CHANGES } from './member.ts';
 export type { MemberRole, MemberStatus, UserStatusChange, TenantMember } from './member.ts';
@@ -36,13 +41,14 @@ export type {
   TenantActivatedData,
   TenantProvisioningFailedData,
   TenantMemberEventData,
+  TenantMovedData,
   TenantSchemaProvisionedData,
   TenantSchemaProvisioningFailedData,
   TenantEvent,
   TenantLifecycleEvent,
   ProvisioningEvent,
 } from './event-types.ts';
-export { tenantSnapshotSchema, economicActivitySchema, tenantSettingsSchema } from './schemas/tenant-snapshot.ts';
+export { tenantSnapshotSchema, economicActivitySchema, tenantSettingsSchema, tenantMoveStatusSchema } from './schemas/tenant-snapshot.ts';
 export { tenantMemberSchema } from './schemas/member.ts';
 export { eventDataSchemas } from './schemas/event-data.ts';
 export { cloudEventCoreSchema, tenantEventEnvelopeSchema, eventSchemas } from './schemas/envelope.ts';

@@ -18,6 +18,8 @@ function sampleData(type: EventType): EventDataMap[EventType] {
     case 'TenantMemberUpdated':
     case 'TenantMemberRemoved':
       return { tenant, member: buildTenantMember() };
+    case 'TenantMoved':
+      return { tenant: { ...tenant, database: 'second' }, from: 'main', to: 'second' };
     case 'TenantSchemaProvisioned':
       return { schema_name: tenant.schema_name, schema_version: 'Migration20260101000000', duration_ms: 412 };
     case 'TenantSchemaProvisioningFailed':

@@ -25,9 +25,27 @@ export interface TenantSettings {
   timezone: string;
 }
 
+/** The tenant database the control database itself is (SPEC §7); the placement of every tenant before v1.1. */
+export const MAIN_TENANT_DATABASE = 'main';
+
+/** The rule for a tenant database's name (SPEC §7). */
+export const TENANT_DATABASE_NAME_PATTERN = '^[a-z][a-z0-9_]{0,30}$';
+
+/** A move of the tenant to another tenant database, while it runs (SPEC §7). */
+export interface TenantMoveStatus {
+  /** The target database. */
+  to: string;
+  /** The move's current step (`requested`, then the engine's steps up to `flipped`, ...). */
+  state: string;
+  /** When the move was requested, ISO 8601 UTC. */
+  started_at: string;
+}
+
 /**
  * The tenant as carried by every event on tenant.events and returned by the REST API:
  * SPEC §2 without `members`. Consumers must ignore fields they do not know (v1 grows additively).
+ * `database` and `move` came in v1.1: Tenantry always writes them, but an event written before has
+ * neither, so they are optional here; read the placement with {@link tenantDatabaseOf}.
  */
 export interface TenantSnapshot {
   id: string;
@@ -57,11 +75,20 @@ export interface TenantSnapshot {
   version: number;
   created_at: string;
   updated_at: string;
+  /** v1.1: the tenant database holding its schema (absent in older events: `main`). */
+  database?: string;
+  /** v1.1: the move in progress, or null. */
+  move?: TenantMoveStatus | null;
+}
+
+/** The tenant's database as the snapshot says; an event from before v1.1 has none and means `main`. */
+export function tenantDatabaseOf(tenant: Pick<TenantSnapshot, 'database'>): string {
+  return tenant.database ?? MAIN_TENANT_DATABASE;
 }
 
 /**
- * Every field of TenantSnapshot, in contract order. The `satisfies` clause plus the spec make sure
- * the list, the type and the JSON Schema never drift apart.
+ * Every v1 field of TenantSnapshot, in contract order: all required. The `satisfies` clause plus the
+ * spec make sure the lists, the type and the JSON Schema never drift apart.
  */
 export const TENANT_SNAPSHOT_FIELDS = [
   'id',
@@ -93,7 +120,10 @@ export const TENANT_SNAPSHOT_FIELDS = [
   'updated_at',
 ] as const satisfies readonly (keyof TenantSnapshot)[];
 
-// Compile-time check that no TenantSnapshot key is missing from TENANT_SNAPSHOT_FIELDS.
-type MissingField = Exclude<keyof TenantSnapshot, (typeof TENANT_SNAPSHOT_FIELDS)[number]>;
+/** Fields added within v1 (optional in the contract, always written by Tenantry), in the order added. */
+export const TENANT_SNAPSHOT_ADDED_FIELDS = ['database', 'move'] as const satisfies readonly (keyof TenantSnapshot)[];
+
+// Compile-time check that no TenantSnapshot key is missing from the two lists.
+type MissingField = Exclude<keyof TenantSnapshot, (typeof TENANT_SNAPSHOT_FIELDS)[number] | (typeof TENANT_SNAPSHOT_ADDED_FIELDS)[number]>;
 const noMissingField: [MissingField] extends [never] ? true : MissingField = true;
 void noMissingField;

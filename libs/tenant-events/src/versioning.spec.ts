@@ -3,12 +3,20 @@ import { createEventDispatcher } from './dispatcher.ts';
 import { EVENT_TYPES } from './event-types.ts';
 import { eventSchemas } from './schemas/envelope.ts';
 import { parseEvent } from './serializer.ts';
+import { tenantDatabaseOf, type TenantSnapshot } from './tenant-snapshot.ts';
 
-// The v1 baseline, frozen when v1 shipped. Never regenerate these files within v1: they are what
-// consumers and the event log already hold. See README "Versioning".
+// The baselines, each frozen when its release shipped: v1, then v1.1 (snapshot `database` and
+// `move`, `TenantMoved`). Never regenerate these files: they are what consumers and the event log
+// already hold. A release within v1 adds a new pair next to them. See README "Versioning".
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 const V1_EVENTS: Record<string, unknown>[] = fixture('v1-events.json');
 const V1_SCHEMAS: Record<string, unknown> = fixture('v1-schemas.json');
+const BASELINES: [string, Record<string, unknown>, Record<string, unknown>[]][] = [
+  ['v1', V1_SCHEMAS, V1_EVENTS],
+  ['v1.1', fixture('v1.1-schemas.json'), fixture('v1.1-events.json')],
+];
+const BASELINE_SCHEMAS = BASELINES.flatMap(([release, schemas]) => Object.keys(schemas).map((type) => [release, type, schemas[type]] as const));
+const BASELINE_EVENTS = BASELINES.flatMap(([release, , events]) => events.map((event) => [release, event.type, event] as const));
 
 type Schema = Record<string, unknown>;
 const DOCS_ONLY = new Set(['description', 'title', '$comment']);
@@ -60,14 +68,30 @@ describe('versioning rules (v1: additive only)', () => {
     expect(EVENT_TYPES).toEqual(expect.arrayContaining(Object.keys(V1_SCHEMAS)));
   });
 
-  it.each(Object.keys(V1_SCHEMAS))('%s schema is an additive evolution of v1', (type) => {
-    const now = (eventSchemas as Record<string, Schema>)[type];
-    expect(breakingChanges(V1_SCHEMAS[type] as Schema, now)).toEqual([]);
+  it('still has every event type of every baseline, and each type has a frozen schema and event', () => {
+    for (const [, schemas] of BASELINES) expect(EVENT_TYPES).toEqual(expect.arrayContaining(Object.keys(schemas)));
+    expect(new Set(BASELINE_SCHEMAS.map(([, type]) => type))).toEqual(new Set(EVENT_TYPES));
+    expect(new Set(BASELINE_EVENTS.map(([, type]) => type))).toEqual(new Set(EVENT_TYPES));
   });
 
-  it.each(V1_EVENTS.map((event) => [event.type, event]))('the committed v1 %s event still validates', (_type, event) => {
+  it.each(BASELINE_SCHEMAS)('%s %s schema: the current one is an additive evolution of it', (_release, type, frozen) => {
+    const now = (eventSchemas as Record<string, Schema>)[type];
+    expect(breakingChanges(frozen as Schema, now)).toEqual([]);
+  });
+
+  it.each(BASELINE_EVENTS)('the committed %s %s event still validates', (_release, _type, event) => {
     const parsed = parseEvent(JSON.stringify(event));
     expect(parsed).toEqual({ known: true, event });
+  });
+
+  it('reads the tenant database of an event from before v1.1 (none) as main, and of a v1.1 event as it says', () => {
+    const tenantOf = (event: Record<string, unknown>) => (event.data as { tenant: TenantSnapshot }).tenant;
+    const old = V1_EVENTS.find((event) => event.type === 'TenantCreated')!;
+    expect('database' in tenantOf(old)).toBe(false);
+    const parsed = parseEvent(JSON.stringify(old));
+    expect(parsed.known && 'tenant' in parsed.event.data && tenantDatabaseOf(parsed.event.data.tenant)).toBe('main');
+    const moved = BASELINES[1][2].find((event) => event.type === 'TenantMoved')!;
+    expect(tenantDatabaseOf(tenantOf(moved))).toBe('second');
   });
 
   it('tolerates unknown fields at every level (envelope, data, tenant, member, settings, activities)', () => {

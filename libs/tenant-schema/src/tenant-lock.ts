@@ -6,5 +6,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * instead of racing on CREATE SCHEMA; other tenants are not affected.
  */
 export async function lockTenantSchema(tx: EntityManager, schemaName: string): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`tenantry:tenant-schema:${schemaName}`]);
+  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [tenantSchemaLockKey(schemaName)]);
+}
+
+/** The text hashed (`hashtextextended(key, 0)`) into the advisory lock every writer of a schema takes. */
+export function tenantSchemaLockKey(schemaName: string): string {
+  return `tenantry:tenant-schema:${schemaName}`;
 }

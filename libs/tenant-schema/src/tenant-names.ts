@@ -23,6 +23,15 @@ export function roleNameFor(tenantId: string): string {
 }
 
 /**
+ * `tenant_<32 hex>_moved`: the tenant's schema on its OLD database once a move has flipped it
+ * elsewhere, kept until the move's cleanup drops it. It does not match the tenant-schema pattern
+ * (`^tenant_[0-9a-f]{32}$`), so fleet commands and the services never take it for a live schema.
+ */
+export function movedSchemaNameFor(tenantId: string): string {
+  return `${schemaNameFor(tenantId)}_moved`;
+}
+
+/**
  * `<database>_tenants`: the NOLOGIN group every tenant role of that database belongs to. It alone
  * holds CONNECT on the database, so a tenant role can connect there and to no other tenant database.
  */

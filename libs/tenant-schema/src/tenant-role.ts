@@ -23,7 +23,8 @@ const DML = 'select, insert, update, delete';
 
 /** Where a tenant role stands in its database: its limits and the group that lets it connect there. */
 export interface TenantRolePolicy {
-  limits: TenantRoleLimits;
+  /** Omitted: the role keeps the limits it has (a move reaching a role that exists already). */
+  limits?: TenantRoleLimits;
   /** `<database>_tenants` (tenantGroupFor), made by lockDownTenantDatabase. */
   group: string;
 }
@@ -42,11 +43,14 @@ function createRoleSql(role: string, login: boolean): string {
  * group's CONNECT counts). Re-asserted on every path that makes or renames a tenant role.
  */
 export function rolePolicySql(role: string, { limits, group }: TenantRolePolicy): string[] {
+  return [`alter role ${role} inherit`, ...(limits ? roleLimitsSql(role, limits) : []), `grant ${quoteIdentifier(group)} to ${role}`];
+}
+
+function roleLimitsSql(role: string, limits: TenantRoleLimits): string[] {
   return [
-    `alter role ${role} inherit connection limit ${wholeNumber(limits.connectionLimit, 'connection limit')}`,
+    `alter role ${role} connection limit ${wholeNumber(limits.connectionLimit, 'connection limit')}`,
     `alter role ${role} set statement_timeout = ${wholeNumber(limits.statementTimeoutMs, 'statement_timeout')}`,
     `alter role ${role} set idle_in_transaction_session_timeout = ${wholeNumber(limits.idleInTransactionTimeoutMs, 'idle_in_transaction_session_timeout')}`,
-    `grant ${quoteIdentifier(group)} to ${role}`,
   ];
 }
 
@@ -86,6 +90,20 @@ export function newTenantSchemaSql(
     ...roleSettingsSql(role, schema),
     trackingTableSql(schemaName),
     readOnlyHistorySql(schemaName, role),
+  ].join(';\n');
+}
+
+/**
+ * Only the role, for a server that gets the schema some other way (a restored dump carries the
+ * schema's grants): the role as provisioning creates it, with the default limits and its
+ * `search_path`; the move admits it to the target database's group (rolePolicySql).
+ */
+export function newTenantRoleSql(roleName: string, schemaName: string, { login }: { login: boolean }): string {
+  const role = quoteIdentifier(roleName);
+  return [
+    createRoleSql(role, login),
+    ...roleLimitsSql(role, DEFAULT_TENANT_ROLE_LIMITS),
+    `alter role ${role} set search_path to ${quoteIdentifier(schemaName)}`,
   ].join(';\n');
 }
 

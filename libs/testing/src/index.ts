@@ -1,3 +1,3 @@
-export { createTestDatabase, uniqueName, type TestDatabase } from './test-database.ts';
+export { createTestDatabase, uniqueName, bounded, type TestDatabase } from './test-database.ts';
 export { waitFor } from './wait-for.ts';
 export { createPostgresCluster, freePort, PostgresClusterError, type PostgresCluster, type PostgresClusterOptions } from './postgres-cluster.ts';

@@ -1,7 +1,8 @@
 import { RetryAbortedError } from '@tenantry/kafka';
 import { createLogger } from '@tenantry/logger';
 import { TenantSchemaError } from '@tenantry/tenant-schema';
-import { isDatabaseUnreachable, waitOutDatabaseOutages } from './database-outage.ts';
+import { TenantDatabaseUnreachableError, isDatabaseUnreachable, waitOutDatabaseOutages } from './database-outage.ts';
+import { captureLogger } from '@tenantry/kafka/testing';
 
 // Shapes as they come out of provisionTenantSchema (observed against a real server): the
 // driver error sits in the TenantSchemaError's cause.
@@ -46,6 +47,21 @@ describe('waitOutDatabaseOutages', () => {
     }, { ...fast, signal: new AbortController().signal });
     await handle('m1');
     expect(seen).toEqual(Array(13).fill('m1'));
+  });
+
+  it('calls onWait once when the wait begins (the worker parks the message there) and names the tenant database in the log', async () => {
+    const { logger: captured, lines } = captureLogger('outage');
+    const waits: string[] = [];
+    let failures = 3;
+    const handle = waitOutDatabaseOutages(
+      async (_message: string) => {
+        if (failures-- > 0) throw new TenantDatabaseUnreachableError('second', wrapped(refused()));
+      },
+      { logger: captured, initialDelayMs: 1, maxDelayMs: 5, signal: new AbortController().signal, onWait: (message) => waits.push(message) },
+    );
+    await handle('m1');
+    expect(waits).toEqual(['m1']);
+    expect(lines.find((line) => line.msg === 'database unreachable; holding this message until it answers')).toMatchObject({ database: 'second' });
   });
 
   it('passes any other error to the runner at once', async () => {

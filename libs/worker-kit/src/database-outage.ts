@@ -39,6 +39,27 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   return false;
 }
 
+/** The tenant database a failure happened on, when the thrower said (TenantDatabaseUnreachableError). */
+function databaseOf(error: unknown): string | undefined {
+  for (let current = error; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    if (current instanceof TenantDatabaseUnreachableError) return current.database;
+  }
+  return undefined;
+}
+
+/**
+ * A tenant database could not be reached: thrown by the workers around the work they do on one
+ * (the cause is the driver's error), so the wait's log line names the database.
+ */
+export class TenantDatabaseUnreachableError extends Error {
+  override name = 'TenantDatabaseUnreachableError';
+  readonly database: string;
+  constructor(database: string, cause: unknown) {
+    super(`tenant database "${database}" cannot be reached`, { cause });
+    this.database = database;
+  }
+}
+
 export interface WaitOutDatabaseOutagesOptions<A extends unknown[] = unknown[]> {
   /** Aborted when the consumer stops: the wait ends and the message is left uncommitted, to be redelivered. */
   signal: AbortSignal;
@@ -48,6 +69,12 @@ export interface WaitOutDatabaseOutagesOptions<A extends unknown[] = unknown[]> 
   initialDelayMs?: number;
   /** Default 5 s: the message runs again at most this long after the database is back. */
   maxDelayMs?: number;
+  /**
+   * Called once when the wait begins. The provisioner and dte-sync park the message there
+   * (`ConsumedMessage.park`): the outage is of the tenant's own database, so tenants on other
+   * databases go on while this one waits.
+   */
+  onWait?: (...args: A) => void;
 }
 
 /**
@@ -61,7 +88,7 @@ export interface WaitOutDatabaseOutagesOptions<A extends unknown[] = unknown[]> 
  */
 export function waitOutDatabaseOutages<A extends unknown[]>(
   handle: (...args: A) => Promise<void>,
-  { signal, logger, initialDelayMs = 500, maxDelayMs = 5_000 }: WaitOutDatabaseOutagesOptions<A>,
+  { signal, logger, initialDelayMs = 500, maxDelayMs = 5_000, onWait }: WaitOutDatabaseOutagesOptions<A>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const log = () => (typeof logger === 'function' ? logger(...args) : logger);
@@ -77,7 +104,9 @@ export function waitOutDatabaseOutages<A extends unknown[]>(
         if (signal.aborted) throw new RetryAbortedError(error);
         if (since === undefined) {
           since = Date.now();
-          log().warn({ err: error }, 'database unreachable; holding this message until it answers');
+          const database = databaseOf(error);
+          log().warn({ err: error, ...(database ? { database } : {}) }, 'database unreachable; holding this message until it answers');
+          onWait?.(...args);
         }
         await abortableSleep(delay, signal);
         delay = Math.min(delay * 2, maxDelayMs);

@@ -2,20 +2,22 @@ import type { Config } from '@tenantry/config';
 import { ensureDatabase } from '@tenantry/control-db';
 import { createIdempotentProducer, createKafkaClient, ensureTopics, tenantTopics, type IdempotentProducer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import { createTenantSchemaOrm, type TenantSchemaOrm } from '@tenantry/tenant-schema';
+import { openTenantDatabases, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { Kafka as KafkaClient } from 'kafkajs';
+import pg from 'pg';
 import type { Shutdown } from './shutdown.ts';
 
 /** What a worker process opens before its consumer starts; closed again by the shutdown. */
 export interface WorkerResources {
   kafka: KafkaClient;
-  orm: TenantSchemaOrm;
+  /** The tenant databases (`main` = DATABASE_URL), each opened on first use. */
+  databases: TenantDatabases;
   /** Connected. Disconnected after the consumer stopped (it may still publish while finishing). */
   producer: IdempotentProducer;
 }
 
 /**
- * Opens the database pool, the Kafka client and a connected producer, and creates the database
+ * Opens the tenant databases directory (pools per database, opened on first use), the Kafka client and a connected producer, and creates the database
  * and the two topics if missing. Each resource is registered with `shutdown` as soon as it exists,
  * so a failure halfway still closes what was opened.
  */
@@ -27,13 +29,17 @@ export async function openWorkerResources(
   { poolMax }: { poolMax?: number } = {},
 ): Promise<WorkerResources> {
   await ensureDatabase(config.databaseUrl); // SPEC §6: created if missing, whichever service starts first
-  const orm = await createTenantSchemaOrm({ databaseUrl: config.databaseUrl, logger, ...(poolMax ? { poolMax } : {}) });
-  shutdown.add('closing the database pool', () => orm.close());
-  await orm.em.fork().execute('select 1'); // the pool connects lazily: fail now, with the real reason
+  // Fail now, with the real reason, if the control database does not answer. Not through the
+  // directory: its registry table appears only once tenant-api has migrated the control schema.
+  const probe = new pg.Client({ connectionString: config.databaseUrl });
+  await probe.connect();
+  await probe.end();
+  const databases = openTenantDatabases({ controlDatabaseUrl: config.databaseUrl, controlSchema: config.controlSchema, logger, ...(poolMax ? { poolMax } : {}) });
+  shutdown.add('closing the database pools', () => databases.close());
   const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${name}`, logger });
   await ensureTopics(kafka, tenantTopics(config.topics));
   const producer = createIdempotentProducer(kafka);
   shutdown.add('disconnecting the producer', () => producer.disconnect());
   await producer.connect();
-  return { kafka, orm, producer };
+  return { kafka, databases, producer };
 }

@@ -9,6 +9,11 @@ export const COMMANDS: ((program: Command) => void)[] = [
   (await import('./dlq-redrive.ts')).register,
   (await import('./outbox-status.ts')).register,
   (await import('./tenants-reprovision.ts')).register,
+  (await import('./tenants-move.ts')).register,
   (await import('./migrate-status.ts')).register,
   (await import('./migrate-up.ts')).register,
+  (await import('./databases-add.ts')).register,
+  (await import('./databases-list.ts')).register,
+  (await import('./databases-drain.ts')).register,
+  (await import('./databases-open.ts')).register,
 ];

@@ -2,7 +2,8 @@ import type { Config } from '@tenantry/config';
 import pg from 'pg';
 import { CliError } from './cli-error.ts';
 
-function redacted(databaseUrl: string): string {
+/** A database URL fit to print: the password, if any, replaced by `***`. */
+export function redacted(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   if (url.password) url.password = '***';
   return url.toString();

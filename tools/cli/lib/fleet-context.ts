@@ -3,24 +3,26 @@ import { pathToFileURL } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import type { FleetLedger } from '@tenantry/tenant-schema';
+import type { FleetDatabase, FleetLedger } from '@tenantry/tenant-schema';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 
 export interface FleetContext {
-  databaseUrl: string;
+  /** The tenant databases the command covers: the registry (`main` = DATABASE_URL), or the one `--database` names. */
+  databases: FleetDatabase[];
   ledger: FleetLedger;
   migrations: readonly TenantMigration[];
   close(): Promise<void>;
 }
 
 /**
- * What `migrate status|up` need: the database, the control ledger (read in bulk, written through
- * control-db's `recordSchemaVersions` in batches, or `recordSchemaVersion` one tenant at a time) and
- * the tenant migration list. Never creates the database or
- * the control schema: a CLI pointed at the wrong DATABASE_URL must say so, not build an empty one.
+ * What `migrate status|up` need: the tenant databases (control-db's registry), the control ledger
+ * (read in bulk with each tenant's placement, written through control-db's `recordSchemaVersions`
+ * in batches, or `recordSchemaVersion` one tenant at a time) and the tenant migration list. Never
+ * creates the database or the control schema: a CLI pointed at the wrong DATABASE_URL must say so,
+ * not build an empty one.
  */
-export async function openFleetContext(ctx: CliContext, { migrationsModule }: { migrationsModule?: string } = {}): Promise<FleetContext> {
+export async function openFleetContext(ctx: CliContext, { migrationsModule, database }: { migrationsModule?: string; database?: string } = {}): Promise<FleetContext> {
   const migrations = migrationsModule ? await loadMigrations(migrationsModule) : tenantMigrations;
   const { databaseUrl, controlSchema } = ctx.config;
   let control: ControlOrm;
@@ -36,8 +38,15 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule }: { 
     if (error instanceof CliError) throw error;
     throw new CliError(`Cannot reach the control database at ${redact(databaseUrl)}: ${(error as Error).message}`);
   }
+  let databases: FleetDatabase[];
+  try {
+    databases = await registeredDatabases(ctx, database);
+  } catch (error) {
+    await control.close(true);
+    throw error;
+  }
   return {
-    databaseUrl,
+    databases,
     migrations,
     ledger: {
       read: () => readSchemaLedger(control),
@@ -47,6 +56,25 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule }: { 
     },
     close: () => control.close(true),
   };
+}
+
+/** The registry as the fleet engine takes it (tenant-databases resolves `main` to DATABASE_URL); `only` narrows it to one name. */
+async function registeredDatabases(ctx: CliContext, only: string | undefined): Promise<FleetDatabase[]> {
+  const { openTenantDatabases } = await import('@tenantry/tenant-databases');
+  const directory = openTenantDatabases({ controlDatabaseUrl: ctx.config.databaseUrl, controlSchema: ctx.config.controlSchema });
+  let databases: FleetDatabase[];
+  try {
+    databases = (await directory.list()).map(({ name, url }) => ({ name, url }));
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P01') throw error;
+    throw new CliError(`The control schema "${ctx.config.controlSchema}" has no tenant database registry yet: start tenant-api once to apply the control migrations.`);
+  } finally {
+    await directory.close();
+  }
+  if (only === undefined) return databases;
+  const chosen = databases.filter((d) => d.name === only);
+  if (chosen.length === 0) throw new CliError(`--database ${JSON.stringify(only)} is not a registered tenant database (registered: ${databases.map((d) => d.name).join(', ')}).`);
+  return chosen;
 }
 
 /** For tests and rehearsals: a module exporting `tenantMigrations` (same shape as @tenantry/tenant-migrations). */

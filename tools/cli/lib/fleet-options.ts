@@ -22,3 +22,8 @@ export function collectTenants(value: string, previous: string[]): string[] {
 export function migrationsModuleOption(): Option {
   return new Option('--migrations-module <path>', 'load tenantMigrations from this module instead of @tenantry/tenant-migrations').hideHelp();
 }
+
+/** `--database <name>`: one tenant database of the registry instead of all of them. */
+export function databaseOption(): Option {
+  return new Option('--database <name>', 'only this tenant database (default: every database in the registry)');
+}

@@ -3,4 +3,4 @@ import type { ProvisionerContext } from '../context.ts';
 import { setRoleLogin } from '../role-login.ts';
 
 /** Schema and data stay; the tenant's role loses LOGIN and its open sessions end (SPEC §1). */
-export const tenantDeactivated = defineSubscriber('TenantDeactivated', (event, context: ProvisionerContext) => setRoleLogin(event.subject, false, context));
+export const tenantDeactivated = defineSubscriber('TenantDeactivated', (event, context: ProvisionerContext) => setRoleLogin(event, false, context));

@@ -46,6 +46,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
     url: '/v1/tenants',
     payload: { name: `Billed In Matrix ${unique()}`, plan_id: 'business', user_limit: 40 },
   }),
+  'POST /v1/tenants (naming its database)': () => ({ method: 'POST', url: '/v1/tenants', payload: { name: `Placed In Matrix ${unique()}`, database: 'main' } }),
   'GET /v1/tenants': () => ({ method: 'GET', url: '/v1/tenants' }),
   'GET /v1/tenants/count': () => ({ method: 'GET', url: '/v1/tenants/count' }),
   'GET /v1/tenants/{id}': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}` }),

@@ -32,7 +32,7 @@ async function viaOrm(id: string) {
   const em = t.orm.em.fork();
   const row = await em.findOneOrFail(Tenant, id);
   const plan = await em.findOneOrFail(Plan, row.plan_id);
-  return { snapshot: toTenantSnapshot(row, plan.user_limit ?? null), members: await listMembers(t.orm, id) };
+  return { snapshot: toTenantSnapshot(row, plan.user_limit ?? null, null), members: await listMembers(t.orm, id) };
 }
 
 beforeAll(async () => {

@@ -1,4 +1,14 @@
-import { BUSINESS_TYPES, TENANT_STATUSES, economicActivitySchema, tenantSnapshotSchema } from '@tenantry/tenant-events';
+import { TENANT_DATABASE_NAME } from '@tenantry/control-db';
+import {
+  BUSINESS_TYPES,
+  TENANT_SNAPSHOT_ADDED_FIELDS,
+  TENANT_SNAPSHOT_FIELDS,
+  TENANT_STATUSES,
+  economicActivitySchema,
+  tenantSnapshotSchema as eventTenantSnapshotSchema,
+} from '@tenantry/tenant-events';
+
+const databaseName = { type: 'string', pattern: TENANT_DATABASE_NAME.source, examples: ['main'] } as const;
 
 const nullableText = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
 
@@ -56,6 +66,7 @@ export const createTenantBodySchema = {
         password: { type: 'string', minLength: 8, maxLength: 200 },
       },
     },
+    database: { ...databaseName, description: 'Superuser only: the open tenant database to place it on; without it, the open one with the fewest tenants.' },
   },
 } as const;
 
@@ -79,6 +90,12 @@ export const memberSchema = {
     last_login_at: { type: ['string', 'null'] },
   },
 } as const;
+
+/**
+ * The snapshot as the API answers it: the event contract's schema, with the fields added within v1
+ * (`database`, `move`) required too. Events may predate them; an API answer never lacks them.
+ */
+const tenantSnapshotSchema = { ...eventTenantSnapshotSchema, required: [...TENANT_SNAPSHOT_FIELDS, ...TENANT_SNAPSHOT_ADDED_FIELDS] } as const;
 
 export const tenantSchema = { $id: 'Tenant', ...tenantSnapshotSchema } as const;
 
@@ -116,6 +133,7 @@ export const tenantListQuerySchema = {
     group_id: { type: 'string', format: 'uuid' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     q: { type: 'string', minLength: 1, maxLength: 200 },
+    database: databaseName,
   },
 } as const;
 

@@ -37,6 +37,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { route: 'GET /v1/plans',                               statuses: [401, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'POST /v1/tenants',                            statuses: [401, 403, 403, 403, 403, 403, 201, 201] },
   { route: 'POST /v1/tenants (plan_id, user_limit)',      statuses: [401, 403, 403, 403, 403, 403, 403, 201] },
+  { route: 'POST /v1/tenants (naming its database)',      statuses: [401, 403, 403, 403, 403, 403, 403, 201] },
   { route: 'GET /v1/tenants',                             statuses: [401, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'GET /v1/tenants/count',                       statuses: [401, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'GET /v1/tenants/{id}',                        statuses: [401, 404, 200, 200, 200, 200, 404, 200] },

@@ -16,6 +16,8 @@ export const Tenant = defineEntity({
     status: p.string(),
     schema_name: p.string(),
     schema_version: p.string().nullable(),
+    /** The tenant database (tenant_databases.name) that holds its schema. */
+    database: p.string().default('main'),
     rut: p.string().nullable(),
     address: p.string().nullable(),
     commune: p.string().nullable(),

@@ -120,6 +120,42 @@ describe('runConsumer (real broker)', () => {
     expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(messages.length) });
   });
 
+  it('a parked message (its key waits on an outage) lets the consumer fetch on: later messages of other keys run, its own key waits behind it, all committed after', async () => {
+    const topic = await newTopic('parked'); // one partition: without parking, the next fetch would wait for the batch
+    const seen: string[] = [];
+    let release!: () => void;
+    const outage = new Promise<void>((resolve) => (release = resolve));
+    const groupId = uniqueName('parked');
+    const consumer = start({
+      groupId,
+      topics: [topic],
+      concurrency: 1, // one slot: a held message that kept it would stop everything
+      maxWaitTimeInMs: 100,
+      handle: async (message) => {
+        const label = `${message.key!.toString()}:${text(message)}`;
+        if (label === 'down:1') {
+          message.park?.();
+          await outage;
+        }
+        seen.push(label);
+      },
+    });
+    await consumer.ready;
+    await producer.send(topic, [{ key: 'down', value: '1' }, { key: 'up', value: '1' }]);
+    await waitFor(() => seen.includes('up:1'), { what: 'up:1 beside the parked message' });
+    // Produced after the first fetch: only a consumer that fetches on sees them.
+    await producer.send(topic, [{ key: 'down', value: '2' }, { key: 'up', value: '2' }, { key: 'other', value: '1' }]);
+    await waitFor(() => seen.includes('up:2') && seen.includes('other:1'), { what: 'later messages of other keys' });
+    expect(seen).not.toContain('down:2');
+    expect(await committedOffsets(kafka, groupId, topic)).not.toEqual({ 0: '5' });
+
+    release();
+    await waitFor(() => seen.includes('down:2'), { what: 'the parked key after its outage' });
+    expect(seen.filter((label) => label.startsWith('down:'))).toEqual(['down:1', 'down:2']);
+    expect(seen.filter((label) => label === 'up:1' || label === 'up:2' || label === 'other:1')).toHaveLength(3);
+    await waitFor(async () => (await committedOffsets(kafka, groupId, topic))[0] === '5', { what: 'everything committed' });
+  });
+
   it('with concurrency, a key whose handler keeps failing does not hold up the others; its poison message is dead-lettered and its later messages still run in order', async () => {
     const topic = await newTopic('lanes-poison');
     const groupId = uniqueName('lanes-poison');

@@ -26,6 +26,7 @@ function eventOf(type: TenantEventType, tenantId: string, version: number): Tena
     TenantMemberAdded: { member: buildTenantMember() },
     TenantMemberUpdated: { member: buildTenantMember({ role: 'admin' }) },
     TenantMemberRemoved: { member: buildTenantMember() },
+    TenantMoved: { from: 'main', to: 'second' },
   };
   const data = { tenant, ...extra[type] } as EventDataMap[TenantEventType];
   return createTenantEvent(type, data, { traceparent: TRACEPARENT });
@@ -101,6 +102,10 @@ describe('subscribeToTenantEvents (real broker)', () => {
           },
           TenantMemberUpdated: record,
           TenantMemberRemoved: record,
+          TenantMoved: (event, context) => {
+            expect([event.data.from, event.data.to]).toEqual(['main', 'second']);
+            record(event, context);
+          },
         },
         onUnknown: (type) => void unknown.push(type),
       }),

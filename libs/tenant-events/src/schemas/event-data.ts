@@ -1,4 +1,5 @@
 import { USER_STATUS_CHANGES } from '../member.ts';
+import { TENANT_DATABASE_NAME_PATTERN } from '../tenant-snapshot.ts';
 import type { EventType } from '../event-types.ts';
 import { tenantMemberSchema } from './member.ts';
 import { tenantSnapshotSchema } from './tenant-snapshot.ts';
@@ -24,6 +25,11 @@ export const tenantDeactivatedDataSchema = tenantData({ user_status: userStatus 
 export const tenantActivatedDataSchema = tenantData({ user_status: userStatus }, []);
 export const tenantProvisioningFailedDataSchema = tenantData({ error: { type: 'string', minLength: 1 } }, ['error'] as const);
 export const tenantMemberEventDataSchema = tenantData({ member: tenantMemberSchema }, ['member'] as const);
+const databaseName = { type: 'string', pattern: TENANT_DATABASE_NAME_PATTERN } as const;
+export const tenantMovedDataSchema = tenantData(
+  { from: { ...databaseName, description: 'the database it left' }, to: { ...databaseName, description: 'the database it is on now' } },
+  ['from', 'to'] as const,
+);
 
 export const tenantSchemaProvisionedDataSchema = {
   type: 'object',
@@ -32,6 +38,7 @@ export const tenantSchemaProvisionedDataSchema = {
     schema_name: { type: 'string', pattern: '^tenant_[0-9a-f]{32}$' },
     schema_version: { type: 'string', minLength: 1 },
     duration_ms: { type: 'number', minimum: 0 },
+    database: { ...databaseName, description: 'v1.1: the tenant database the schema and role were built on' },
   },
 } as const;
 
@@ -57,6 +64,7 @@ export const eventDataSchemas = {
   TenantMemberAdded: tenantMemberEventDataSchema,
   TenantMemberUpdated: tenantMemberEventDataSchema,
   TenantMemberRemoved: tenantMemberEventDataSchema,
+  TenantMoved: tenantMovedDataSchema,
   TenantSchemaProvisioned: tenantSchemaProvisionedDataSchema,
   TenantSchemaProvisioningFailed: tenantSchemaProvisioningFailedDataSchema,
 } as const satisfies Record<EventType, object>;

@@ -1,4 +1,4 @@
-import { BUSINESS_TYPES, ECONOMIC_ACTIVITY_CATEGORIES, TENANT_SNAPSHOT_FIELDS, TENANT_STATUSES } from '../tenant-snapshot.ts';
+import { BUSINESS_TYPES, ECONOMIC_ACTIVITY_CATEGORIES, TENANT_DATABASE_NAME_PATTERN, TENANT_SNAPSHOT_FIELDS, TENANT_STATUSES } from '../tenant-snapshot.ts';
 import { dateTime, nullableInteger, nullableString } from './nullable.ts';
 
 export const economicActivitySchema = {
@@ -21,12 +21,25 @@ export const tenantSettingsSchema = {
   },
 } as const;
 
+/** `move` of the snapshot (v1.1): the move in progress, or null. */
+export const tenantMoveStatusSchema = {
+  type: ['object', 'null'],
+  required: ['to', 'state', 'started_at'],
+  properties: {
+    to: { type: 'string', minLength: 1, description: 'the target tenant database' },
+    state: { type: 'string', minLength: 1, description: "the move's current step" },
+    started_at: dateTime,
+  },
+  description: 'v1.1: a move to another tenant database in progress, or null',
+} as const;
+
 /**
  * JSON Schema (draft-07) of TenantSnapshot: SPEC §2 without `members`.
  * `additionalProperties` is deliberately left out: validators then accept newer fields (v1 grows
  * additively), while Fastify's serializer still writes only the fields listed here.
  * It carries no `$id`, so it can be inlined anywhere; to register it with Fastify use
  * `{ $id: 'TenantSnapshot', ...tenantSnapshotSchema }`.
+ * `database` and `move` (v1.1) are listed but not required: events written before them stay valid.
  */
 export const tenantSnapshotSchema = {
   title: 'TenantSnapshot',
@@ -60,5 +73,11 @@ export const tenantSnapshotSchema = {
     version: { type: 'integer', minimum: 1 },
     created_at: dateTime,
     updated_at: dateTime,
+    database: {
+      type: 'string',
+      pattern: TENANT_DATABASE_NAME_PATTERN,
+      description: 'v1.1: the tenant database holding its schema; absent in older events, which mean `main`',
+    },
+    move: tenantMoveStatusSchema,
   },
 } as const;

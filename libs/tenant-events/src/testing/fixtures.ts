@@ -34,6 +34,8 @@ export function buildTenantSnapshot(overrides: Partial<TenantSnapshot> = {}): Te
     version: 1,
     created_at: now,
     updated_at: now,
+    database: 'main',
+    move: null,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 import { LATEST_TENANT_MIGRATION, type TenantMigration } from '@tenantry/tenant-migrations';
-import { createFleetOrm } from '../fleet-orm.ts';
-import { NEEDS_ORM, PgSchemaMigrator } from '../fleet-pg-migrator.ts';
+import { createFleetOrm } from '../fleet/fleet-orm.ts';
+import { NEEDS_ORM, PgSchemaMigrator } from '../fleet/pg-schema-migrator.ts';
 import { migrateFleet, migrateTenantSchema, schemaNameFor, type TenantMigrateResult } from '../index.ts';
 import { createFleet, type Fleet } from './helpers/fleet-fixture.ts';
 import { SECOND_MIGRATION, tenantMigrations } from './helpers/fleet-migrations.ts';

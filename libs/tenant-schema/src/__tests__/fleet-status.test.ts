@@ -60,7 +60,7 @@ describe('migrate status: versions, pending and drift', () => {
       pendingMigrations: 5,
       notProvisioned: 1,
       drift: 3,
-      driftByKind: { 'ledger-mismatch': 1, 'schema-missing': 1, 'orphan-schema': 1, 'unknown-migrations': 0 },
+      driftByKind: { 'ledger-mismatch': 1, 'schema-missing': 1, 'orphan-schema': 1, 'unknown-migrations': 0, 'wrong-database': 0 },
       byVersion: { [LATEST_TENANT_MIGRATION]: 5, [SECOND_MIGRATION]: 1 },
       latest: SECOND_MIGRATION,
     });
@@ -76,7 +76,7 @@ describe('migrate status: versions, pending and drift', () => {
     const all = await runCli(['migrate', 'status', '--json', ...fixture], fleet.db.url);
     expect(all.code).toBe(1);
     const status = JSON.parse(all.stdout) as FleetStatus;
-    expect(status.summary.driftByKind).toEqual({ 'ledger-mismatch': 1, 'schema-missing': 1, 'orphan-schema': 1, 'unknown-migrations': 0 });
+    expect(status.summary.driftByKind).toEqual({ 'ledger-mismatch': 1, 'schema-missing': 1, 'orphan-schema': 1, 'unknown-migrations': 0, 'wrong-database': 0 });
     expect(status.schemas).toHaveLength(8);
 
     const pendingOnly = await runCli(['migrate', 'status', '--json', '--tenant', ids[4], ...fixture], fleet.db.url);

@@ -103,9 +103,10 @@ describe('runWorkerProcess', () => {
 
     await runWorkerProcess({ name: 'worker-test', start: worker.start }, runtime);
 
-    const { config, orm, kafka, producer } = worker.context();
+    const { config, databases, kafka, producer } = worker.context();
     expect(config.topics.tenantEvents).toBe(`${env.KAFKA_TOPIC_PREFIX}tenant.events`);
-    expect(await orm.em.fork().execute('select 1 as one')).toEqual([{ one: 1 }]);
+    expect(await databases.use('main', (orm) => orm.em.fork().execute('select 1 as one'))).toEqual([{ one: 1 }]);
+    expect(databases.openNow()).toEqual(['main']);
     expect(await topicExists(kafka, config.topics.tenantProvisioning)).toBe(true);
     await producer.send(config.topics.tenantProvisioning, [{ key: 'k', value: 'connected' }]);
     expect(lines.find((line) => line.msg === 'worker-test ready')).toMatchObject({
@@ -122,7 +123,7 @@ describe('runWorkerProcess', () => {
     expect(worker.calls).toEqual(['stop']);
     expect(lines.filter((line) => !line.component && (line.level as number) >= 40)).toEqual([]); // kafkajs' own warnings aside
     expect(messages().slice(-2)).toEqual(['worker-test shutting down', 'worker-test stopped']);
-    expect(await orm.isConnected()).toBe(false); // the pool was closed last
+    expect(databases.openNow()).toEqual([]); // the pools were closed last
   });
 
   it('exits 1 at once on a second signal while the shutdown still waits for the worker', async () => {

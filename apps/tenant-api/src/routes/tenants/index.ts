@@ -17,6 +17,9 @@ import {
   type TenantFields,
   type TenantListFilter,
   type IdempotentCommand,
+  NoOpenTenantDatabaseError,
+  TenantDatabaseDrainingError,
+  UnknownTenantDatabaseError,
 } from '@tenantry/control-db';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { hashPassword } from '@tenantry/auth';
@@ -38,7 +41,11 @@ import {
 } from '../../schemas/tenant.ts';
 
 type IdParams = { id: string };
-type CreateBody = TenantBody & { name: string; admin?: { email: string; first_name?: string; last_name?: string; password?: string } };
+type CreateBody = TenantBody & {
+  name: string;
+  admin?: { email: string; first_name?: string; last_name?: string; password?: string };
+  database?: string;
+};
 type ListQuery = TenantListFilter & { limit: number; cursor?: string; offset?: number };
 
 const tenantRef = { $ref: 'Tenant#' } as const;
@@ -95,18 +102,21 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Create a tenant (status pending_setup); provisioning follows asynchronously; honours Idempotency-Key',
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
         body: createTenantBodySchema,
-        response: { 201: tenantRef, ...problemResponses(400, 401, 403, 409, 413, 422, 429) },
+        response: { 201: tenantRef, ...problemResponses(400, 401, 403, 409, 413, 422, 429, 503) },
       },
     },
     async (request, reply) => {
       requirePermission(request, 'CREATE_TENANT');
       requireSuperuserForBilling(request, request.body);
-      const { admin, ...body } = request.body;
+      const { admin, database, ...body } = request.body;
+      if (database !== undefined && !request.user.superuser) {
+        throw new ApiError('TNT_ERR_FORBIDDEN', 'Only a superuser may choose the tenant database.');
+      }
       const { fields, slugDerived } = normalizeNewTenant(body);
       await checkGroup(fields.group_id);
       const adminChoice = await adminFor(request, admin);
       return reply.sendIdempotent<TenantSnapshot>(
-        (idempotency) => createWithSlugRetry(fields, slugDerived, adminChoice, traceparentOf(request), idempotency),
+        (idempotency) => createWithSlugRetry({ fields, database }, slugDerived, adminChoice, traceparentOf(request), idempotency).catch(placementProblem),
         (tenant) => ({ statusCode: 201, headers: { location: `/v1/tenants/${tenant.id}`, etag: etag(tenant.version) }, body: tenant }),
       );
     },
@@ -114,7 +124,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
 
   /** A derived slug that collides gets a short suffix; a slug the caller chose is a 409. */
   async function createWithSlugRetry(
-    fields: TenantFields,
+    { fields, database }: { fields: TenantFields; database?: string },
     slugDerived: boolean,
     admin: { adminUserId: string } | { newAdmin: NewTenantAdmin },
     meta: { traceparent?: string },
@@ -123,11 +133,20 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     for (let attempt = 0; ; attempt++) {
       const slug = attempt === 0 ? fields.slug : `${fields.slug.slice(0, 56)}-${crypto.randomUUID().slice(0, 6)}`;
       try {
-        return await createTenant(app.orm, { fields: { ...fields, slug }, ...admin }, meta, idempotency);
+        return await createTenant(app.orm, { fields: { ...fields, slug }, database, ...admin }, meta, idempotency);
       } catch (error) {
         if (!(error instanceof ConflictError && error.field === 'slug' && slugDerived && attempt < 5)) throw error;
       }
     }
+  }
+
+  /** A database the request named that cannot take the tenant is a field problem; none open at all is an outage. */
+  function placementProblem(error: unknown): never {
+    if (error instanceof UnknownTenantDatabaseError || error instanceof TenantDatabaseDrainingError) {
+      throw new ApiError('TNT_ERR_UNPROCESSABLE', error.message, { database: [error.message] });
+    }
+    if (error instanceof NoOpenTenantDatabaseError) throw new ApiError('TNT_ERR_UNAVAILABLE', error.message);
+    throw error;
   }
 
   app.get<{ Querystring: ListQuery }>(

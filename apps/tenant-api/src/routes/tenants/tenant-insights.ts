@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { listTenantEventHistory } from '@tenantry/control-db';
-import { schemaNameFor, quoteIdentifier } from '@tenantry/tenant-schema';
+import { MAIN_DATABASE, listTenantEventHistory, readTenantMemberCounts } from '@tenantry/control-db';
+import { readTenantSchemaStatistics } from '@tenantry/tenant-schema';
+import tenantDatabases from '../../plugins/tenant-databases.ts';
 import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
@@ -19,6 +20,7 @@ const pageQuery = {
 /** switch, statistics and the event history of one tenant. */
 export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }> = async (app, { tokenTtlSeconds }) => {
   app.addHook('preHandler', app.authenticate);
+  await app.register(tenantDatabases);
 
   app.post<{ Params: { id: string } }>(
     '/:id/switch',
@@ -56,7 +58,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
     {
       schema: {
         tags: ['tenants'],
-        summary: 'Counts read from the control data and the tenant schema',
+        summary: "Counts read from the control data and the tenant schema (on the tenant's database)",
         params: tenantIdParamsSchema,
         response: {
           200: {
@@ -75,37 +77,17 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
     },
     async (request) => {
       await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
-      const em = app.orm.em.fork();
-      const [members] = await em.execute<{ total: string; active: string; exists: boolean }[]>(
-        `select count(*)::text as total, count(*) filter (where status = 'active')::text as active,
-                exists (select 1 from tenants where id = ?) as exists
-           from memberships where tenant_id = ?`,
-        [request.params.id, request.params.id],
-      );
-      if (!members.exists) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
-      const schema = schemaNameFor(request.params.id);
-      const [catalog] = await em.execute<{ present: boolean; bytes: string }[]>(
-        `select exists (select 1 from pg_namespace where nspname = ?) as present,
-                coalesce((select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                           where n.nspname = ? and c.relkind in ('r', 'm')), 0)::text as bytes`,
-        [schema, schema],
-      );
-      let documentCount = 0;
-      let schemaVersion: string | null = null;
-      if (catalog.present) {
-        const [inside] = await em.execute<{ documents: string; version: string | null }[]>(
-          `select (select count(*) from ${quoteIdentifier(schema)}.invoices)::text as documents,
-                  (select name from ${quoteIdentifier(schema)}.mikro_orm_migrations order by id desc limit 1) as version`,
-        );
-        documentCount = Number(inside.documents);
-        schemaVersion = inside.version;
-      }
+      const members = await readTenantMemberCounts(app.orm, request.params.id);
+      if (!members) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
+      // Read where the tenant's schema lives now (after a move: the new database).
+      const database = (await app.tenantDatabases.placementOf(request.params.id)) ?? MAIN_DATABASE;
+      const schema = await app.tenantDatabases.use(database, (orm) => readTenantSchemaStatistics(orm, request.params.id));
       return {
-        member_count: Number(members.total),
-        active_member_count: Number(members.active),
-        document_count: documentCount,
-        storage_used_bytes: Number(catalog.bytes),
-        schema_version: schemaVersion,
+        member_count: members.total,
+        active_member_count: members.active,
+        document_count: schema.documentCount,
+        storage_used_bytes: schema.storageUsedBytes,
+        schema_version: schema.schemaVersion,
       };
     },
   );

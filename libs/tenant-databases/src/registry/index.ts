@@ -1,0 +1,2 @@
+export { createRegistry } from './registry.ts';
+export type { Registry, TenantDatabase } from './registry.ts';

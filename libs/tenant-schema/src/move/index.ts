@@ -1,0 +1,12 @@
+export { runTenantMove } from './run-tenant-move.ts';
+export { undoTenantMove } from './undo-tenant-move.ts';
+export { cleanupMovedSchema } from './cleanup-moved-schema.ts';
+export type { CleanupMovedSchemaOptions, CleanupMovedSchemaResult } from './cleanup-moved-schema.ts';
+export { checkLogicalReplication } from './check-logical-replication.ts';
+export type { LogicalReplicationCheck } from './check-logical-replication.ts';
+export { onSameServer } from './server-identity.ts';
+export { moveNamesFor } from './move-context.ts';
+export type { MoveNames } from './move-context.ts';
+export { TenantMoveError } from './move-errors.ts';
+export { MOVE_STATES, isBefore as isMoveStateBefore } from './move-types.ts';
+export type { MoveState, MoveEndpoint, MoveJournal, TenantMovePlan, RunTenantMoveOptions, UndoTenantMoveOptions } from './move-types.ts';

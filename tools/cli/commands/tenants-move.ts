@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { CliError, EXIT } from '../lib/cli-error.ts';
+import { commandGroup } from '../lib/command-group.ts';
+import { cliContext, type CliContext } from '../lib/context.ts';
+import { connectControlDb } from '../lib/control-db-client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface MoveOptions {
+  to?: string;
+  offline?: boolean;
+  status?: boolean;
+  abort?: boolean;
+  cleanup?: boolean;
+}
+
+/** Control ORM + tenant databases, loaded lazily (MikroORM costs a second that `--help` should not pay). */
+async function openMoveDeps(ctx: CliContext) {
+  await (await connectControlDb(ctx.config)).end(); // errors that name the setting to fix
+  const [{ MikroORM }, controlDb, { openTenantDatabases }, moves] = await Promise.all([
+    import('@mikro-orm/postgresql'),
+    import('@tenantry/control-db'),
+    import('@tenantry/tenant-databases'),
+    import('@tenantry/tenant-moves'),
+  ]);
+  const { databaseUrl, controlSchema } = ctx.config;
+  const orm = await MikroORM.init(controlDb.controlOrmOptions({ databaseUrl, controlSchema, poolMax: 3 }));
+  const databases = openTenantDatabases({ controlDatabaseUrl: databaseUrl, controlSchema, logger: ctx.logger });
+  const deps = { orm, controlSchema, databases, logger: ctx.logger };
+  const close = async () => {
+    await databases.close();
+    await orm.close(true);
+  };
+  return { deps, controlDb, moves, close };
+}
+
+type MoveDeps = Awaited<ReturnType<typeof openMoveDeps>>;
+
+function describeMove(move: { from: string; to: string; mode: string; state: string; error: string | null; oldSchema: string | null }): string {
+  const error = move.error ? ` (${move.error})` : '';
+  const old = move.oldSchema ? `; old schema ${move.oldSchema} kept on ${move.from} until --cleanup` : '';
+  return `${move.from} → ${move.to} (${move.mode}): ${move.state}${error}${old}`;
+}
+
+async function showStatus(ctx: CliContext, { deps, controlDb }: MoveDeps, id: string) {
+  const move = await controlDb.readLatestTenantMove(deps.orm, id);
+  ctx.print(move, () => (move ? `Tenant ${id}: ${describeMove(move)}` : `Tenant ${id} has never moved.`));
+}
+
+async function cleanup(ctx: CliContext, { deps, moves }: MoveDeps, id: string | undefined) {
+  const cleaned = await moves.cleanupMovedSchemas(deps, id);
+  ctx.print(cleaned, () => (cleaned.length ? cleaned.map((m) => `dropped ${m.oldSchema} on ${m.from} (tenant ${m.tenantId})`).join('\n') : 'No old schema to drop.'));
+}
+
+async function abort(ctx: CliContext, { deps, moves }: MoveDeps, id: string) {
+  const move = await moves.abortOpenTenantMove(deps, id);
+  if (!move) throw new CliError(`Tenant ${id} has no move in progress.`);
+  if (move.state !== 'undone') throw new CliError(`The move of tenant ${id} has flipped already (${move.state}); run it again to finish it.`, EXIT.failed);
+  ctx.print(move, () => `Move of tenant ${id} to ${move.to} undone: ${move.from} serves it, nothing is left on ${move.to}.`);
+}
+
+async function move(ctx: CliContext, { deps, controlDb, moves }: MoveDeps, id: string, options: MoveOptions) {
+  if (!options.to) throw new CliError('Say where to: --to <database> (see `tenantry databases list`).');
+  const requested = await controlDb.requestTenantMove(deps.orm, id, { to: options.to, mode: options.offline ? 'offline' : 'logical' });
+  if (!ctx.json) process.stderr.write(`Moving tenant ${id}: ${requested.from} → ${requested.to} (${requested.mode}), from step ${requested.state}\n`);
+  const started = Date.now();
+  await moves.runOpenTenantMove({ ...deps, onStep: (state) => !ctx.json && process.stderr.write(`  ${state}\n`) }, id);
+  const done = await controlDb.readLatestTenantMove(deps.orm, id);
+  ctx.print({ ...done, duration_ms: Date.now() - started }, () => `Tenant ${id} moved: ${describeMove(done!)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/** Refusals of the control data and the move runner are the operator's to fix: exit code 2 with the reason. */
+function asCliError(error: unknown): never {
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError((error as Error).message);
+  throw error;
+}
+
+export function register(program: Command) {
+  commandGroup(program, 'tenants', 'Tenant operations')
+    .command('move')
+    .description("Move a tenant's schema to another tenant database online (logical replication), or see, undo or clean up moves")
+    .argument('[id]', 'tenant id')
+    .option('--to <database>', 'the tenant database to move to')
+    .option('--offline', 'freeze the tenant and copy with pg_dump/pg_restore (for a source without wal_level=logical)')
+    .option('--status', "show the tenant's latest move")
+    .option('--abort', 'undo the move in progress (only before the flip)')
+    .option('--cleanup', 'drop the old schemas finished moves left on their sources (this tenant\'s, or all without an id)')
+    .action(async (id: string | undefined, options: MoveOptions, command: Command) => {
+      const ctx = cliContext(command);
+      if (id !== undefined && !UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      if (id === undefined && !options.cleanup) throw new CliError('Name the tenant: tenantry tenants move <id> --to <database>');
+      const opened = await openMoveDeps(ctx);
+      try {
+        if (options.cleanup) await cleanup(ctx, opened, id);
+        else if (options.status) await showStatus(ctx, opened, id!);
+        else if (options.abort) await abort(ctx, opened, id!);
+        else await move(ctx, opened, id!, options);
+      } catch (error) {
+        asCliError(error);
+      } finally {
+        await opened.close();
+      }
+    });
+}

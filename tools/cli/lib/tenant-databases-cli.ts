@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { CliError, EXIT } from './cli-error.ts';
+import { commandGroup } from './command-group.ts';
+import { redacted } from './control-db-client.ts';
+
+/** The `databases` command group (registry of the PostgreSQL databases holding tenant schemas). */
+export function databasesGroup(program: Command): Command {
+  return commandGroup(program, 'databases', 'Tenant databases: the PostgreSQL databases that hold tenant schemas (SPEC §7)');
+}
+
+/** Where a tenant database is; `main` is the control database itself (DATABASE_URL). */
+export function urlOf(database: { url: string | null }, controlDatabaseUrl: string): string {
+  return database.url ?? controlDatabaseUrl;
+}
+
+/** How a registry entry's URL is shown: redacted, and `main` says it is DATABASE_URL. */
+export function shownUrl(database: { name: string; url: string | null }, controlDatabaseUrl: string): string {
+  return database.url === null ? `${redacted(controlDatabaseUrl)} (DATABASE_URL)` : redacted(database.url);
+}
+
+/**
+ * Turns the data libs' typed refusals into CLI errors: a bad name, URL, server or duplicate is a
+ * refusal (exit 2), an unreachable server a failure (exit 1). Anything else is rethrown.
+ */
+export async function asCliError<T>(work: () => Promise<T>, context?: string): Promise<T> {
+  const [{ ControlError }, { TenantSchemaError }] = await Promise.all([import('@tenantry/control-db'), import('@tenantry/tenant-schema')]);
+  try {
+    return await work();
+  } catch (error) {
+    const message = context ? `${context}: ${(error as Error).message}` : (error as Error).message;
+    if (error instanceof TenantSchemaError) throw new CliError(message, error.code === 'TNT_ERR_DATABASE_UNREACHABLE' ? EXIT.failed : EXIT.usage);
+    if (error instanceof ControlError) throw new CliError(message, EXIT.usage);
+    throw error;
+  }
+}
+
+/** 1536 → `1.5 kB`. */
+export function bytes(value: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let size = value;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${size} B` : `${size.toFixed(1)} ${units[unit]}`;
+}
