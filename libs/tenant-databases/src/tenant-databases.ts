@@ -19,6 +19,7 @@ export interface TenantDatabases {
   placementOf(tenantId: string): Promise<string | null>;
   /** Names of the databases with open connections now. */
   openNow(): string[];
+  /** Closes every pool; only the first call does anything. */
   close(): Promise<void>;
 }
 
@@ -49,6 +50,7 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
   const registry = createRegistry(control, controlSchema, controlDatabaseUrl, refreshMs);
   const orms = createOrmCache({ poolMax, maxOpen, idleMs, logger: logger?.child({ component: 'tenant-databases' }) });
 
+  let closing: Promise<void> | undefined;
   // `main` never needs the registry: it works before tenant-api has migrated the control schema.
   const urlOf = async (name: string) => (name === MAIN_DATABASE ? controlDatabaseUrl : (await registry.get(name)).url);
 
@@ -59,10 +61,11 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
     list: () => registry.list(),
     placementOf: async (tenantId) => (await readTenantPlacement(control, controlSchema, tenantId))?.database ?? null,
     openNow: () => orms.open(),
-    async close() {
-      await orms.close();
-      await control.end();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await orms.close();
+        await control.end();
+      })()),
   };
 }
 

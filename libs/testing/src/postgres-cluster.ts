@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,7 +49,7 @@ export class PostgresClusterError extends Error {
 }
 
 const PREFIX = 'tenantry_';
-let clustersMade = 0;
+
 
 /** Why a control command failed, with what to do about it. */
 function explain(command: string, error: unknown): PostgresClusterError {
@@ -172,7 +173,9 @@ async function dropStaleClusters(): Promise<void> {
 export async function createPostgresCluster(options: PostgresClusterOptions = {}): Promise<PostgresCluster> {
   const version = pickVersion();
   await dropStaleClusters();
-  const cluster = `${PREFIX}${process.pid}_${++clustersMade}`;
+  // A random part, not a counter: jest reloads this module per test file in one process, so a
+  // counter would name a second suite's cluster like one a first suite leaked.
+  const cluster = `${PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['--pgoption', `${name}=${value}`]);
   // --start-conf=manual: the machine's init scripts never start it at boot. `--auth=trust` goes to

@@ -221,6 +221,12 @@ describe('a stopped database', () => {
       await waitActive(elsewhere.map((t) => t.id));
       // Their database is down: they cannot have a schema yet.
       for (const tenant of onWest) expect(await statusOf(tenant.id)).toBe('pending_setup');
+      const stats = await stack.request('GET', `/v1/tenants/${onWest[0].id}/statistics`, undefined, token);
+      expect({ status: stats.status, code: stats.body.code, detail: stats.body.detail }).toEqual({
+        status: 503,
+        code: 'TNT_ERR_UNAVAILABLE',
+        detail: 'The tenant database "west" cannot be reached; try again later.',
+      });
     } finally {
       await west.start();
     }

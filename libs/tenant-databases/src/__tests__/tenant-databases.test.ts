@@ -1,4 +1,5 @@
 import { UnknownTenantDatabaseError, createControlOrm, createTenant, createUser, migrateControlSchema, registerTenantDatabase, setTenantDatabaseStatus, type ControlOrm } from '@tenantry/control-db';
+import { captureLogger } from '@tenantry/kafka/testing';
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
 import { openTenantDatabases, type TenantDatabases } from '../index.ts';
@@ -103,4 +104,25 @@ it('reads where a tenant lives now from the control schema, null for an unknown 
   await client.query(`update ${SCHEMA}.tenants set database = 'second' where id = $1`, [tenant.id]);
   expect(await databases.placementOf(tenant.id)).toBe('second');
   expect(await databases.placementOf('01a20000-0000-7000-8000-000000000000')).toBeNull();
+});
+
+it('never logs a database URL: a password in a registered URL appears in no log line and no error', async () => {
+  const { logger, lines } = captureLogger('directory');
+  const databases = openTenantDatabases({ controlDatabaseUrl: control.url, controlSchema: SCHEMA, refreshMs: 0, logger });
+  opened.push(databases);
+  const withPassword = new URL(second.url);
+  withPassword.password = 'pa55-in-url'; // trust authentication here: the server ignores it
+  await registerTenantDatabase(client, SCHEMA, { name: 'secret', url: withPassword.toString() });
+  const gone = new URL(withPassword);
+  gone.port = '1';
+  await registerTenantDatabase(client, SCHEMA, { name: 'gone', url: gone.toString() });
+
+  expect(await currentDatabase(databases, 'secret')).toBe(second.name);
+  const failure = await currentDatabase(databases, 'gone').catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(Error);
+  await databases.close();
+
+  expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['tenant database opened', 'tenant database connections closed']));
+  expect(JSON.stringify(lines)).not.toContain('pa55-in-url');
+  expect(`${(failure as Error).message} ${(failure as Error).stack}`).not.toContain('pa55-in-url');
 });

@@ -1,3 +1,4 @@
+import { assertSameTables } from './assert-same-tables.ts';
 import { copySchemaOffline, prepareOfflineTarget } from './copy-schema-offline.ts';
 import { freezeSource, unfreezeSource, type SourceFreeze } from './freeze-source.ts';
 import { moveNamesFor, openMoveContext, type MoveContext } from './move-context.ts';
@@ -84,6 +85,7 @@ export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMove
     throw error;
   });
   const progress = new Progress(options.journal, state, ctx);
+  let frozenAt: number | undefined;
   ctx.log?.info({ state: progress.state }, 'tenant move running');
   if (isBefore(progress.state, 'flipped')) {
     await assertMovable(ctx);
@@ -101,10 +103,12 @@ export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMove
     } else {
       await progress.step('target-prepared', () => prepareOfflineTarget(ctx));
     }
-    await runFreeze(ctx, progress, options);
+    frozenAt = await runFreeze(ctx, progress, options);
   }
   await progress.step('source-retired', () => retireSource(ctx));
   await progress.step('unfrozen', () => openTarget(plan, ctx.names));
+  // From the freeze to LOGIN on the target: how long the tenant could not write (this run's freeze).
+  if (frozenAt !== undefined) ctx.log?.info({ write_pause_ms: Math.round(performance.now() - frozenAt) }, 'tenant move unfrozen on the target');
   await progress.step('done', () => (plan.mode === 'logical' ? removeReplication(ctx) : Promise.resolve()));
   ctx.log?.info('tenant move done');
 }
@@ -115,8 +119,9 @@ export async function runTenantMove(plan: TenantMovePlan, options: RunTenantMove
  * the offline copy), sequences, `flip()`, and the source schema renamed before the lock goes.
  * Any failure before `flip()` was called undoes the freeze: the source serves again and the
  * journal goes back to the state before it. Once `flip()` was called the source stays frozen.
+ * Returns when the freeze began (performance.now()).
  */
-async function runFreeze(ctx: MoveContext, progress: Progress, options: RunTenantMoveOptions): Promise<void> {
+async function runFreeze(ctx: MoveContext, progress: Progress, options: RunTenantMoveOptions): Promise<number> {
   const timeoutMs = options.freezeTimeoutMs ?? DEFAULTS.freezeTimeoutMs;
   const beforeFreeze: MoveState = ctx.plan.mode === 'logical' ? 'caught-up' : 'target-prepared';
   const started = performance.now();
@@ -126,7 +131,11 @@ async function runFreeze(ctx: MoveContext, progress: Progress, options: RunTenan
     const deadline = Date.now() + timeoutMs;
     await progress.redo('frozen', async () => (freeze = await freezeSource(ctx, { deadline, timeoutMs })));
     const frozen = freeze!;
-    await progress.redo('drained', () => (ctx.plan.mode === 'logical' ? waitFinalLsn(ctx, frozen, { deadline, timeoutMs }) : copySchemaOffline(ctx, options)));
+    await progress.redo('drained', async () => {
+      if (ctx.plan.mode === 'offline') return copySchemaOffline(ctx, options);
+      await assertSameTables(ctx, frozen);
+      await waitFinalLsn(ctx, frozen, { deadline, timeoutMs });
+    });
     await progress.redo('sequences-synced', () => (ctx.plan.mode === 'logical' ? syncSequences(ctx, frozen) : Promise.resolve()));
     flipCalled = true;
     await options.flip();
@@ -137,6 +146,7 @@ async function runFreeze(ctx: MoveContext, progress: Progress, options: RunTenan
     }
     ctx.log?.info({ freeze_ms: Math.round(performance.now() - started) }, 'tenant move flipped');
     await progress.step('source-retired', () => retireSource(ctx, frozen.client));
+    return started;
   } catch (error) {
     if (!flipCalled) await undoFreeze(ctx, progress, beforeFreeze, error);
     throw error;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { MAIN_DATABASE, listTenantEventHistory, readTenantMemberCounts } from '@tenantry/control-db';
 import { readTenantSchemaStatistics } from '@tenantry/tenant-schema';
+import { isDatabaseUnreachable } from '@tenantry/worker-kit';
 import tenantDatabases from '../../plugins/tenant-databases.ts';
 import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
@@ -71,7 +72,7 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
               schema_version: { type: ['string', 'null'] },
             },
           },
-          ...problemResponses(400, 401, 404),
+          ...problemResponses(400, 401, 404, 503),
         },
       },
     },
@@ -81,7 +82,10 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
       if (!members) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
       // Read where the tenant's schema lives now (after a move: the new database).
       const database = (await app.tenantDatabases.placementOf(request.params.id)) ?? MAIN_DATABASE;
-      const schema = await app.tenantDatabases.use(database, (orm) => readTenantSchemaStatistics(orm, request.params.id));
+      const schema = await app.tenantDatabases.use(database, (orm) => readTenantSchemaStatistics(orm, request.params.id)).catch((error: unknown) => {
+        if (!isDatabaseUnreachable(error)) throw error;
+        throw new ApiError('TNT_ERR_UNAVAILABLE', `The tenant database "${database}" cannot be reached; try again later.`);
+      });
       return {
         member_count: members.total,
         active_member_count: members.active,

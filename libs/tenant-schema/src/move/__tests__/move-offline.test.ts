@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
+import type { PostgresCluster } from '@tenantry/testing';
 import { checkLogicalReplication, movedSchemaNameFor, roleNameFor, runTenantMove, undoTenantMove } from '../../index.ts';
-import { createEndpoint, MemoryJournal, planFor, query, roleCanWork, schemasNamed, seedTenant, SimulatedCrash, tenantContent, urlAs } from './helpers/move-fixture.ts';
+import { createEndpoint, createServers, MemoryJournal, planFor, query, roleCanWork, schemasNamed, seedTenant, SimulatedCrash, tenantContent, urlAs } from './helpers/move-fixture.ts';
 
 jest.setTimeout(180_000);
 
@@ -9,7 +9,7 @@ let plain: PostgresCluster;
 let logical: PostgresCluster;
 
 beforeAll(async () => {
-  [plain, logical] = await Promise.all([createPostgresCluster({ settings: { wal_level: 'replica' } }), createPostgresCluster({ settings: { wal_level: 'logical' } })]);
+  [plain, logical] = await createServers(['replica', 'logical']);
 });
 
 afterAll(async () => {

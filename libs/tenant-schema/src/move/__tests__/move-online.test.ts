@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
+import type { PostgresCluster } from '@tenantry/testing';
 import pg from 'pg';
 import { cleanupMovedSchema, movedSchemaNameFor, roleNameFor, runTenantMove } from '../../index.ts';
 import { tenantSchemaLockKey } from '../../tenant-lock.ts';
@@ -15,6 +15,7 @@ import {
   startWriter,
   tenantContent,
   urlAs,
+  createServers,
 } from './helpers/move-fixture.ts';
 
 jest.setTimeout(180_000);
@@ -23,7 +24,7 @@ let serverA: PostgresCluster;
 let serverB: PostgresCluster;
 
 beforeAll(async () => {
-  [serverA, serverB] = await Promise.all([createPostgresCluster({ settings: { wal_level: 'logical' } }), createPostgresCluster({ settings: { wal_level: 'logical' } })]);
+  [serverA, serverB] = await createServers(['logical', 'logical']);
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
+import type { PostgresCluster } from '@tenantry/testing';
 import { movedSchemaNameFor, roleNameFor, runTenantMove, undoTenantMove, type MoveState } from '../../index.ts';
 import {
   createEndpoint,
@@ -12,6 +12,7 @@ import {
   seedTenant,
   SimulatedCrash,
   tenantContent,
+  createServers,
 } from './helpers/move-fixture.ts';
 
 jest.setTimeout(300_000);
@@ -20,7 +21,7 @@ let serverA: PostgresCluster;
 let serverB: PostgresCluster;
 
 beforeAll(async () => {
-  [serverA, serverB] = await Promise.all([createPostgresCluster({ settings: { wal_level: 'logical' } }), createPostgresCluster({ settings: { wal_level: 'logical' } })]);
+  [serverA, serverB] = await createServers(['logical', 'logical']);
 });
 
 afterAll(async () => {
@@ -71,6 +72,26 @@ describe('a move interrupted at any step finishes when run again', () => {
     const names = await query<{ name: string }>(target.url, `select name from ${tenant.schema}.customers where name = 'Written after the crash'`);
     expect(names).toHaveLength(1);
     expect((await tenantContent(target.url, tenant.schema)).invoices).toBe(50);
+  });
+});
+
+describe('a migration applied to the source during the move', () => {
+  test('is caught inside the freeze: clear error, the source serves again, undo leaves nothing', async () => {
+    const source = await createEndpoint(serverA.adminUrl, 'src');
+    const target = await createEndpoint(serverB.adminUrl, 'tgt');
+    const tenant = await seedTenant(source, { invoices: 20 });
+    const journal = new MemoryJournal();
+    journal.crashAt = { state: 'caught-up', when: 'after' };
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toBeInstanceOf(SimulatedCrash);
+    await query(source.url, `create table ${tenant.schema}.price_lists (id int primary key, name text)`);
+
+    await expect(runTenantMove(planFor(tenant.id, source, target), { journal, flip: journal.flip })).rejects.toMatchObject({ code: 'TNT_ERR_MOVE_SCHEMA_CHANGED' });
+    expect(journal.current).toBe('caught-up');
+    expect(await roleCanWork(source.url, tenant.id)).toBe(true);
+
+    await undoTenantMove(planFor(tenant.id, source, target), { journal });
+    expect(await schemasNamed(target.url, 'tenant\\_%')).toEqual([]);
+    expect(await replicationLeft(source, target)).toEqual([]);
   });
 });
 

@@ -1,7 +1,35 @@
-import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
+import { createPostgresCluster, createTestDatabase, type PostgresCluster, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { createTenantSchemaOrm, provisionTenantSchema, roleNameFor, schemaNameFor, type MoveEndpoint, type MoveJournal, type MoveState, type TenantMovePlan } from '../../../index.ts';
+
+/**
+ * Servers of the suite's own, one per entry of `walLevels`, made one after the other. A failed
+ * creation is tried again (pg_lsclusters fails while another run's cluster is half made; a name
+ * left by an earlier suite of this process exists already), and if one cannot be made the others
+ * are released before the error is thrown, so no cluster outlives the suite.
+ */
+export async function createServers(walLevels: ('logical' | 'replica')[]): Promise<PostgresCluster[]> {
+  const made: PostgresCluster[] = [];
+  try {
+    for (const walLevel of walLevels) made.push(await createServer(walLevel));
+    return made;
+  } catch (error) {
+    await Promise.allSettled(made.map((server) => server.release()));
+    throw error;
+  }
+}
+
+async function createServer(walLevel: 'logical' | 'replica', attempts = 3): Promise<PostgresCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createPostgresCluster({ settings: { wal_level: walLevel } });
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
 
 /** A database of its own on a test cluster, as a move endpoint. */
 export async function createEndpoint(adminUrl: string, name: string): Promise<MoveEndpoint & { db: TestDatabase }> {
