@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { tenantGroupFor } from '@tenantry/tenant-schema';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -11,6 +12,7 @@ export async function dropBenchDatabase(name: string, roles: readonly string[] =
   await client.connect();
   try {
     await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`drop role if exists "${tenantGroupFor(name)}"`);
     for (let i = 0; i < roles.length; i += 500) {
       const batch = roles.slice(i, i + 500).map((role) => `drop role if exists "${role.replace(/"/g, '""')}"`);
       await client.query(batch.join(';\n'));

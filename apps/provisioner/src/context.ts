@@ -13,6 +13,8 @@ export interface ProvisionerContext {
   topics: { tenantEvents: string; tenantProvisioning: string };
   /** Tenant migrations to apply; undefined means all of `tenant-migrations/`. */
   migrations?: ProvisionTenantSchemaOptions['migrations'];
+  /** Connection limit and timeouts of the tenant roles (TENANT_ROLE_*). */
+  roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
   /** Pre-built schemas per open database, when PROVISIONER_SPARE_SCHEMAS > 0. */
   spares?: SparePools;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */

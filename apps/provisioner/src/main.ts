@@ -12,7 +12,7 @@ await runWorkerProcess({
     const group = config.groups.provisioner;
     const concurrency = config.provisionerConcurrency;
     const spareSchemas = config.provisionerSpareSchemas;
-    const worker = startProvisioner({ ...resources, topics: config.topics, groupId: group, concurrency, spareSchemas });
+    const worker = startProvisioner({ ...resources, topics: config.topics, groupId: group, concurrency, spareSchemas, roleLimits: config.tenantRoleLimits });
     const moves = await startTenantMoves(config, resources.databases, resources.logger);
     const stop = async () => {
       await moves.stop(); // a move in progress stays open and is resumed by the next runner

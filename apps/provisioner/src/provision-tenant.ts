@@ -27,6 +27,7 @@ export async function provisionTenant(
         roleLogin: tenant.is_active,
         migrations: context.migrations,
         claimSpare: context.spares?.has(database) ?? false,
+        roleLimits: context.roleLimits,
       })),
     }));
     if (result.fromSpare) context.spares?.wake(result.database); // build its replacement, off the request path

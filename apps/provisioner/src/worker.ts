@@ -19,6 +19,8 @@ export interface ProvisionerDeps extends TenantEventWorkerDeps {
   migrations?: ProvisionTenantSchemaOptions['migrations'];
   /** Spare schemas to keep built ahead on each open database (PROVISIONER_SPARE_SCHEMAS); 0 or omitted: none. */
   spareSchemas?: number;
+  /** Connection limit and timeouts of every tenant role (TENANT_ROLE_*); the defaults when omitted. */
+  roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
 }
 
 export interface ProvisionerWorker {
@@ -39,7 +41,7 @@ function databasesOf(deps: ProvisionerDeps): TenantDatabases {
  * per tenant on the tenant's database, reports on tenant.provisioning.
  */
 export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
-  const { kafka, topics, migrations } = deps;
+  const { kafka, topics, migrations, roleLimits } = deps;
   const databases = databasesOf(deps);
   const producer = deps.producer ?? createIdempotentProducer(kafka);
   const spares = deps.spareSchemas ? startSparePools(databases, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
@@ -67,6 +69,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       producer,
       topics,
       migrations,
+      roleLimits,
       spares,
       log,
       attempt: message.attempt,

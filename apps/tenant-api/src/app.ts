@@ -3,7 +3,7 @@ import type { Config } from '@tenantry/config';
 import type { ControlOrm } from '@tenantry/control-db';
 import type { Logger } from '@tenantry/logger';
 import validation from './plugins/validation.ts';
-import problemDetails, { frameworkErrorProblem } from './plugins/problem-details.ts';
+import problemDetails, { clientErrorProblem, frameworkErrorProblem } from './plugins/problem-details.ts';
 import controlDb from './plugins/control-db.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
@@ -30,10 +30,18 @@ import metrics from './plugins/metrics.ts';
 import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'bodyLimitBytes' | 'corsOrigins'>;
+  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'loginAccountRateLimitMax' | 'trustProxy' | 'bodyLimitBytes' | 'corsOrigins'>;
   orm: ControlOrm;
   logger: Logger;
   readiness?: Record<string, ReadinessCheck>;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes "trust the n nearest hops" (Fastify 5 itself
+ * now trusts nothing for a number), which is only sound when nothing reaches the app except through them.
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** The HTTP application as a plain Fastify instance; `server.ts` only listens and shuts down. */
@@ -44,9 +52,11 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
-    trustProxy: '127.0.0.1',
+    // Off unless TRUST_PROXY names the proxies: X-Forwarded-For from anyone else is not the client's address.
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   // JSON only: any other content type is a malformed request (400), not a string body.
   app.removeContentTypeParser('text/plain');
@@ -64,8 +74,12 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(conditionalGet);
   await app.register(controlDb, { orm });
   await app.register(swagger);
-  await app.register(rateLimit, { writesPerMinute: config.rateLimitMax, loginsPerMinute: config.loginRateLimitMax });
   await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
+  await app.register(rateLimit, {
+    writesPerMinute: config.rateLimitMax,
+    loginsPerMinute: config.loginRateLimitMax,
+    loginsPerAccountPerMinute: config.loginAccountRateLimitMax,
+  });
   await app.register(idempotency);
   await app.register(metrics);
   await app.register(healthRoutes, {

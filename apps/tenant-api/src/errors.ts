@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   TNT_ERR_SLUG_TAKEN: { status: 409, title: 'Slug already taken' },
   TNT_ERR_ALREADY_MEMBER: { status: 409, title: 'Already a member' },
   TNT_ERR_USER_LIMIT: { status: 409, title: 'User limit reached' },
+  TNT_ERR_USER_LIMIT_TOO_LOW: { status: 409, title: 'User limit below the current members' },
   TNT_ERR_LAST_ADMIN: { status: 409, title: 'Last active admin' },
   TNT_ERR_GROUP_NAME_TAKEN: { status: 409, title: 'Group name already taken' },
   TNT_ERR_IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'Idempotency key reused with another request' },
@@ -22,9 +23,11 @@ export const ERROR_CODES = {
   TNT_ERR_EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   TNT_ERR_INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
   TNT_ERR_MOVE_REFUSED: { status: 409, title: 'Tenant move refused' },
+  TNT_ERR_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   TNT_ERR_VERSION_MISMATCH: { status: 412, title: 'Precondition failed' },
   TNT_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   TNT_ERR_UNPROCESSABLE: { status: 422, title: 'Validation failed' },
+  TNT_ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   TNT_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   TNT_ERR_INTERNAL: { status: 500, title: 'Internal error' },
   TNT_ERR_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
@@ -52,13 +55,22 @@ export function fieldError(errors: FieldErrors): ApiError {
   return new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
 }
 
-/** Collects field problems, then throws them all at once. */
+/**
+ * Collects field problems, then throws them all at once. Paths come from the client (a field named
+ * `constructor` or `__proto__`), so they key a Map and end in an object without a prototype: a
+ * path never meets an inherited member.
+ */
 export class FieldErrorCollector {
-  readonly errors: FieldErrors = {};
+  readonly #byPath = new Map<string, string[]>();
   add(path: string, message: string): void {
-    (this.errors[path] ??= []).push(message);
+    const messages = this.#byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    this.#byPath.set(path, messages);
+  }
+  get errors(): FieldErrors {
+    return Object.assign(Object.create(null) as FieldErrors, Object.fromEntries(this.#byPath));
   }
   throwIfAny(): void {
-    if (Object.keys(this.errors).length > 0) throw fieldError(this.errors);
+    if (this.#byPath.size > 0) throw fieldError(this.errors);
   }
 }

@@ -44,6 +44,39 @@ describe('loadConfig', () => {
     }
   });
 
+  it('trusts no proxy unless TRUST_PROXY says which (Fastify trustProxy values)', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,loopback,::1,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+      'loopback',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example.com', '1.2.3.4,,']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+  });
+
+  it('limits logins per address and per account, 0 turning either off', () => {
+    expect(loadConfig({})).toMatchObject({ loginRateLimitMax: 20, loginAccountRateLimitMax: 10 });
+    expect(loadConfig({ LOGIN_ACCOUNT_RATE_LIMIT_MAX: '0' }).loginAccountRateLimitMax).toBe(0);
+    expect(() => loadConfig({ LOGIN_ACCOUNT_RATE_LIMIT_MAX: '-1' })).toThrow(/LOGIN_ACCOUNT_RATE_LIMIT_MAX/);
+  });
+
+  it('gives tenant roles a connection limit and statement / idle-in-transaction timeouts', () => {
+    expect(loadConfig({}).tenantRoleLimits).toEqual({ connectionLimit: 10, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 });
+    expect(
+      loadConfig({ TENANT_ROLE_CONNECTION_LIMIT: '3', TENANT_ROLE_STATEMENT_TIMEOUT_MS: '0', TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '500' }).tenantRoleLimits,
+    ).toEqual({ connectionLimit: 3, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 500 });
+    expect(() => loadConfig({ TENANT_ROLE_CONNECTION_LIMIT: '0' })).toThrow(/TENANT_ROLE_CONNECTION_LIMIT/);
+    expect(() => loadConfig({ TENANT_ROLE_STATEMENT_TIMEOUT_MS: '-5' })).toThrow(/TENANT_ROLE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1.5' })).toThrow(/TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS/);
+  });
+
   it('prefixes topic names', () => {
     expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'qa.' }).topics.tenantEvents).toBe('qa.tenant.events');
   });

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import envSchema from 'env-schema';
 
 /** Every environment variable Tenantry reads, validated once at start (SPEC §6). */
@@ -16,6 +17,13 @@ export interface Config {
   bootstrapSuperuser: { email: string; password: string } | null;
   rateLimitMax: number;
   loginRateLimitMax: number;
+  /** Login attempts a minute per account (the email tried), whatever address they come from; 0: off. */
+  loginAccountRateLimitMax: number;
+  /**
+   * Whose `X-Forwarded-For` to believe for the client address, as Fastify's `trustProxy` takes it:
+   * false (the default: the peer address is the client), true (any), a hop count, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -24,6 +32,8 @@ export interface Config {
    */
   provisionerConcurrency: number;
   provisionerSpareSchemas: number;
+  /** What each tenant's database role may hold: sessions at once, and how long a statement or an idle transaction may last (0: no limit). */
+  tenantRoleLimits: TenantRoleLimits;
   topics: { tenantEvents: string; tenantProvisioning: string };
   /**
    * Consumer groups, prefixed like the topics: kafkajs spreads a group's partitions over all its
@@ -33,6 +43,15 @@ export interface Config {
   /** Browser origins tenant-api answers CORS for (`['*']`: any); empty: CORS off. */
   corsOrigins: string[];
 }
+
+export interface TenantRoleLimits {
+  connectionLimit: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/** Defaults of TENANT_ROLE_CONNECTION_LIMIT, TENANT_ROLE_STATEMENT_TIMEOUT_MS, TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+export const DEFAULT_TENANT_ROLE_LIMITS: TenantRoleLimits = { connectionLimit: 10, statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
 
 export const DEVELOPMENT_JWT_SECRET = 'tenantry-development-secret-change-me-0123456789';
 
@@ -55,6 +74,8 @@ const schema = {
     BOOTSTRAP_SUPERUSER_PASSWORD: { type: 'string', minLength: 8 },
     RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 60 },
     LOGIN_RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 20 },
+    LOGIN_ACCOUNT_RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 10 },
+    TRUST_PROXY: { type: 'string', default: 'false' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 1048576 },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     // Each in-flight provisioning holds a pooled connection; 32 keeps a few replicas well under
@@ -65,6 +86,15 @@ const schema = {
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
     // `*`, or comma-separated origins as browsers send them (scheme://host[:port], no path).
     CORS_ORIGINS: { type: 'string', pattern: '^(\\*|https?://[^/,\\s]+(,https?://[^/,\\s]+)*)$' },
+    // A tenant role's share of the server (max_connections is 100 by default) and of its time.
+    TENANT_ROLE_CONNECTION_LIMIT: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_TENANT_ROLE_LIMITS.connectionLimit },
+    TENANT_ROLE_STATEMENT_TIMEOUT_MS: { type: 'integer', minimum: 0, maximum: 86_400_000, default: DEFAULT_TENANT_ROLE_LIMITS.statementTimeoutMs },
+    TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 86_400_000,
+      default: DEFAULT_TENANT_ROLE_LIMITS.idleInTransactionTimeoutMs,
+    },
   },
   dependencies: {
     BOOTSTRAP_SUPERUSER_EMAIL: ['BOOTSTRAP_SUPERUSER_PASSWORD'],
@@ -78,6 +108,35 @@ export class ConfigError extends Error {
 }
 
 type RawEnv = Record<string, string | number | undefined>;
+
+// proxy-addr's names for address ranges (what Fastify's trustProxy accepts besides addresses).
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return isIP(bits) === 4 && family === 4; // a netmask such as 255.255.255.0
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: `false` / `true`, a hop count, or comma-separated addresses, CIDRs and proxy-addr range names. */
+function parseTrustProxy(value: string): Config['trustProxy'] {
+  const text = value.trim().toLowerCase();
+  if (text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isAddressOrRange(entry));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: TRUST_PROXY has ${bad.map((entry) => JSON.stringify(entry)).join(', ')}; use false, true, a hop count, or comma-separated addresses/CIDRs (loopback, linklocal, uniquelocal also work).`,
+    );
+  }
+  return entries;
+}
 
 /** RS256 for an RSA key, ES256 for an EC key; anything else is a configuration error. */
 function algorithmForKey(pem: string): 'RS256' | 'ES256' {
@@ -131,10 +190,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapSuperuser: email ? { email: email.toLowerCase(), password: str('BOOTSTRAP_SUPERUSER_PASSWORD')! } : null,
     rateLimitMax: raw.RATE_LIMIT_MAX as number,
     loginRateLimitMax: raw.LOGIN_RATE_LIMIT_MAX as number,
+    loginAccountRateLimitMax: raw.LOGIN_ACCOUNT_RATE_LIMIT_MAX as number,
+    trustProxy: parseTrustProxy(str('TRUST_PROXY')!),
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
+    tenantRoleLimits: {
+      connectionLimit: raw.TENANT_ROLE_CONNECTION_LIMIT as number,
+      statementTimeoutMs: raw.TENANT_ROLE_STATEMENT_TIMEOUT_MS as number,
+      idleInTransactionTimeoutMs: raw.TENANT_ROLE_IDLE_IN_TRANSACTION_TIMEOUT_MS as number,
+    },
     topics: { tenantEvents: `${prefix}tenant.events`, tenantProvisioning: `${prefix}tenant.provisioning` },
     groups: { provisioner: `${prefix}provisioner`, dteSync: `${prefix}dte-sync`, tenantApi: `${prefix}tenant-api` },
     corsOrigins: str('CORS_ORIGINS')?.split(',') ?? [],

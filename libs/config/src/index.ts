@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, DEVELOPMENT_JWT_SECRET } from './config.ts';
-export type { Config } from './config.ts';
+export { loadConfig, ConfigError, DEVELOPMENT_JWT_SECRET, DEFAULT_TENANT_ROLE_LIMITS } from './config.ts';
+export type { Config, TenantRoleLimits } from './config.ts';

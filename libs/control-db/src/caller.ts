@@ -1,5 +1,6 @@
 import type { ControlOrm } from './control-orm.ts';
 import { queryNative } from './native-sql.ts';
+import { membershipGrantsAccess } from './member-row.ts';
 
 /** The authority behind a token: its user row, and its role in the token's tenant (`tid`). */
 export interface CallerRecord {
@@ -8,7 +9,7 @@ export interface CallerRecord {
   status: string;
   superuser: boolean;
   permissions: string[];
-  /** Role in the tenant the token was switched to; null when no `tid` was asked, not a member, or banned. */
+  /** Role in the tenant the token was switched to; null when no `tid` was asked, not a member, or passive or banned. */
   tidRole: string | null;
 }
 
@@ -21,7 +22,7 @@ export interface CallerRecord {
  */
 export function callerColumns(tidParam: string | null): string {
   const tidRole = tidParam
-    ? `(select tm.role from memberships tm where tm.tenant_id = ${tidParam} and tm.user_id = u.id and tm.status <> 'banned')`
+    ? `(select tm.role from memberships tm where tm.tenant_id = ${tidParam} and tm.user_id = u.id and ${membershipGrantsAccess('tm')})`
     : 'null::text';
   return `u.id::text as caller_id, u.email as caller_email, u.status as caller_status, u.superuser as caller_superuser,
           u.permissions as caller_permissions, ${tidRole} as caller_tid_role`;

@@ -18,6 +18,7 @@ export {
   type StatusAction,
   type MemberStatus,
   type ProvisioningOutcome,
+  type VersionPrecondition,
 } from './tenant-commands.ts';
 export {
   readTenantAs,
@@ -26,6 +27,7 @@ export {
   listMembers,
   memberRole,
   tenantAccessOf,
+  type TenantAccess,
   InvalidCursorError,
   type Member,
   type TenantListFilter,

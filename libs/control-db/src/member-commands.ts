@@ -55,6 +55,12 @@ async function isLastActiveAdmin(em: EntityManager, tenantId: string, userId: st
   return rows[0].others === '0';
 }
 
+/** The members `max_users` counts: every membership but a banned one. */
+export async function countLimitedMembers(em: EntityManager, tenantId: string): Promise<number> {
+  const [{ n }] = await em.execute<{ n: string }[]>(`select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`, [tenantId]);
+  return Number(n);
+}
+
 export interface AddMemberInput {
   email: string;
   role: MemberRole;
@@ -63,7 +69,8 @@ export interface AddMemberInput {
 }
 
 /**
- * Adds a member by email, creating the user as `invited` when unknown. The tenant row lock
+ * Adds a member by email, creating the user as `invited` when unknown; the membership starts
+ * `active` either way. The tenant row lock
  * serializes concurrent adds, so `max_users` can never be exceeded.
  */
 export async function addMember(
@@ -93,11 +100,8 @@ export async function addMember(
       }
       const snapshot = await snapshotOf(em, row);
       if (snapshot.max_users !== null) {
-        const [{ n }] = await em.execute<{ n: string }[]>(
-          `select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`,
-          [tenantId],
-        );
-        if (Number(n) >= snapshot.max_users) {
+        const n = await countLimitedMembers(em, tenantId);
+        if (n >= snapshot.max_users) {
           throw new ConflictError(
             'TNT_ERR_USER_LIMIT',
             'max_users',
@@ -105,12 +109,9 @@ export async function addMember(
           );
         }
       }
-      await em.execute(`insert into memberships (tenant_id, user_id, role, status) values (?, ?, ?, ?)`, [
-        tenantId,
-        user.id,
-        input.role,
-        user.status === 'active' ? 'active' : 'invited',
-      ]);
+      // The membership's status is the tenant's, not a copy of the account's: an admin must not learn
+      // from it whether the email had an account, was only invited, or was disabled.
+      await em.execute(`insert into memberships (tenant_id, user_id, role, status) values (?, ?, ?, 'active')`, [tenantId, user.id, input.role]);
       const member = (await readMember(em, tenantId, user.id))!;
       await bumpAndEmit(em, row, 'TenantMemberAdded', member, meta);
       return member;

@@ -15,3 +15,11 @@ export function toMember(row: Record<string, unknown>): TenantMember {
     last_login_at: row.last_login_at ? new Date(row.last_login_at as string).toISOString() : null,
   };
 }
+
+/**
+ * The one rule for which memberships let their user into the tenant (read, switch, act by role):
+ * `active` and `invited`. A `passive` or `banned` member is treated like a non-member.
+ */
+export function membershipGrantsAccess(alias: string): string {
+  return `${alias}.status in ('active', 'invited')`;
+}

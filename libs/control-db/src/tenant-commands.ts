@@ -9,8 +9,10 @@ import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from '.
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
+import { countLimitedMembers } from './member-commands.ts';
 import { placeNewTenant } from './databases/index.ts';
 import {
+  ConflictError,
   InvalidStateError,
   TenantNotFoundError,
   VersionMismatchError,
@@ -50,13 +52,14 @@ async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   return row;
 }
 
-function checkIfMatch(row: TenantRow, ifMatch: string | undefined) {
-  if (ifMatch === undefined) return;
-  const wanted = ifMatch.split(',').map((tag) => tag.trim());
-  const current = `W/"${row.version}"`;
-  if (!wanted.includes('*') && !wanted.includes(current) && !wanted.includes(`"${row.version}"`)) {
-    throw new VersionMismatchError(ifMatch, row.version);
-  }
+/** An `If-Match` precondition: the field as sent (for the error) and whether it lets a given version through. */
+export interface VersionPrecondition {
+  header: string;
+  accepts(version: number): boolean;
+}
+
+function checkIfMatch(row: TenantRow, ifMatch: VersionPrecondition | undefined) {
+  if (ifMatch && !ifMatch.accepts(row.version)) throw new VersionMismatchError(ifMatch.header, row.version);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -140,7 +143,7 @@ export async function updateTenant(
   orm: ControlOrm,
   id: string,
   patch: TenantPatch,
-  options: { ifMatch?: string } & EventMeta = {},
+  options: { ifMatch?: VersionPrecondition } & EventMeta = {},
 ): Promise<UpdateTenantResult> {
   return inTransaction(orm, async (em) => {
     const row = await lockTenant(em, id);
@@ -153,12 +156,27 @@ export async function updateTenant(
       .sort();
     if (changedFields.length === 0) return { tenant: await snapshotOf(em, row), changedFields };
     for (const key of changedFields) (row as Record<string, unknown>)[key] = patch[key as keyof TenantPatch];
+    if (changedFields.includes('plan_id') || changedFields.includes('user_limit')) await checkLimitHoldsMembers(em, row);
     row.version += 1;
     row.updated_at = new Date();
     await em.flush();
     const event = await appendTenantEvent(em, 'TenantUpdated', row, { changed_fields: changedFields }, options);
     return { tenant: event.data.tenant, changedFields };
   });
+}
+
+/** A new plan or user_limit may not leave the tenant with more members than it allows (under the tenant's lock). */
+async function checkLimitHoldsMembers(em: EntityManager, row: TenantRow): Promise<void> {
+  const { max_users } = await snapshotOf(em, row);
+  if (max_users === null) return;
+  const members = await countLimitedMembers(em, row.id);
+  if (members > max_users) {
+    throw new ConflictError(
+      'TNT_ERR_USER_LIMIT_TOO_LOW',
+      row.user_limit === null ? 'plan_id' : 'user_limit',
+      `That would allow ${max_users} users, but the tenant has ${members} members that count toward the limit (every member not banned); remove or ban members first, or choose a higher limit.`,
+    );
+  }
 }
 
 export type StatusAction = 'deactivate' | 'activate' | 'suspend';

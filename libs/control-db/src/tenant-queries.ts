@@ -2,7 +2,7 @@ import type { TenantMember, TenantMoveStatus, TenantSnapshot } from '@tenantry/t
 import type { ControlOrm } from './control-orm.ts';
 import type { TenantRow } from './entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { MEMBER_COLUMNS, toMember } from './member-row.ts';
+import { MEMBER_COLUMNS, membershipGrantsAccess, toMember } from './member-row.ts';
 import { callerColumns, toCaller, type CallerColumns, type CallerRecord } from './caller.ts';
 import { queryNative } from './native-sql.ts';
 
@@ -52,14 +52,14 @@ export type TenantWithMembers = TenantSnapshot & { members: Member[] };
 export interface TenantRead {
   /** The token's user (null: no such user), read in the same statement as the tenant. */
   caller: CallerRecord | null;
-  /** The caller's role in the tenant; null when not a member or banned. */
+  /** The caller's role in the tenant; null when not a member, or a passive or banned one. */
   role: string | null;
   /** Null when the tenant does not exist. */
   tenant: TenantWithMembers | null;
 }
 
 const readTenantSql = (tidParam: string | null) => `select c.*,
-       (select a.role from memberships a where a.tenant_id = $1 and a.user_id = $2 and a.status <> 'banned') as access_role,
+       (select a.role from memberships a where a.tenant_id = $1 and a.user_id = $2 and ${membershipGrantsAccess('a')}) as access_role,
        ${TENANT_COLUMNS}, ${MEMBERS_JSON} as members
   from (select 1) one
   left join (select ${callerColumns(tidParam)} from users u where u.id = $2) c on true
@@ -94,25 +94,34 @@ export async function listMembers(orm: ControlOrm, tenantId: string): Promise<Me
   return rows.map(toMember);
 }
 
-/** The caller's role in a tenant, or null when not an active-or-passive member. Banned members have none. */
+/** The caller's role in a tenant, or null when not a member or a passive or banned one. */
 export async function memberRole(orm: ControlOrm, tenantId: string, userId: string): Promise<string | null> {
   const rows = await orm.em.fork().execute<{ role: string }[]>(
-    `select role from memberships where tenant_id = ? and user_id = ? and status <> 'banned'`,
+    `select role from memberships m where tenant_id = ? and user_id = ? and ${membershipGrantsAccess('m')}`,
     [tenantId, userId],
   );
   return rows[0]?.role ?? null;
 }
 
-/** Whether the tenant exists and the user's role in it (null when not a member or banned), in one query. */
-export async function tenantAccessOf(orm: ControlOrm, tenantId: string, userId: string): Promise<{ exists: boolean; role: string | null }> {
-  const rows = await queryNative<{ exists: boolean; role: string | null }>(
+export interface TenantAccess {
+  exists: boolean;
+  /** The user's role; null when not a member, or a passive or banned one. */
+  role: string | null;
+  /** The tenant's status; null when it does not exist. */
+  status: string | null;
+}
+
+/** Whether the tenant exists, its status and the user's role in it, in one query. */
+export async function tenantAccessOf(orm: ControlOrm, tenantId: string, userId: string): Promise<TenantAccess> {
+  const rows = await queryNative<{ status: string | null; role: string | null }>(
     orm,
-    `select exists (select 1 from tenants where id = $1) as exists,
-            (select role from memberships where tenant_id = $1 and user_id = $2 and status <> 'banned') as role`,
+    `select (select status from tenants where id = $1) as status,
+            (select role from memberships m where m.tenant_id = $1 and m.user_id = $2 and ${membershipGrantsAccess('m')}) as role`,
     [tenantId, userId],
     'tenantry_tenant_access',
   );
-  return { exists: Boolean(rows[0]?.exists), role: rows[0]?.role ?? null };
+  const status = rows[0]?.status ?? null;
+  return { exists: status !== null, role: rows[0]?.role ?? null, status };
 }
 
 function encodeCursor(row: { created_at: unknown; id: string }): string {
@@ -165,7 +174,7 @@ function filterSql(filter: TenantListFilter, param: (value: unknown) => string):
 
 function fromSql(filter: TenantListFilter): string {
   return filter.memberUserId
-    ? `tenants t join memberships m on m.tenant_id = t.id and m.status <> 'banned'`
+    ? `tenants t join memberships m on m.tenant_id = t.id and ${membershipGrantsAccess('m')}`
     : `tenants t`;
 }
 

@@ -1,4 +1,6 @@
-export { schemaNameFor, roleNameFor, tenantIdHex, movedSchemaNameFor } from './tenant-names.ts';
+export { schemaNameFor, roleNameFor, tenantIdHex, movedSchemaNameFor, tenantGroupFor } from './tenant-names.ts';
+export { lockDownTenantDatabase } from './tenant-role.ts';
+export type { TenantRoleLimits } from './tenant-role.ts';
 export { quoteIdentifier, qualifiedName } from './quote-identifier.ts';
 export { TenantSchemaError, InvalidTenantIdError, InvalidIdentifierError } from './errors.ts';
 export { createTenantSchemaOrm, tenantSchemaOrmOptions } from './tenant-schema-orm.ts';

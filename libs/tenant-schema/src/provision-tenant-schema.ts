@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ROLE_LIMITS, type TenantRoleLimits } from '@tenantry/config';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import { inspectTenant, readTrackedVersion } from './catalog.ts';
@@ -7,7 +8,7 @@ import { claimSpareSchema } from './spare-schemas.ts';
 import { lockTenantSchema } from './tenant-lock.ts';
 import { createTenantMigrator, trackingTableSql } from './tenant-migrator.ts';
 import { roleNameFor, schemaNameFor } from './tenant-names.ts';
-import { ensureTenantRole, newTenantSchemaSql } from './tenant-role.ts';
+import { ensureTenantRole, lockDownTenantDatabase, newTenantSchemaSql } from './tenant-role.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
 import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 import { assertTenantInput } from './validate-tenant-input.ts';
@@ -20,6 +21,8 @@ export interface ProvisionTenantSchemaOptions {
   roleLogin?: boolean;
   /** Take a pre-built spare schema (spare-schemas.ts) for a new tenant when one exists (default false). */
   claimSpare?: boolean;
+  /** Connection limit and timeouts of the tenant's role (TENANT_ROLE_* settings), applied to a new, existing or claimed role. */
+  roleLimits?: TenantRoleLimits;
 }
 
 export interface ProvisionTenantSchemaResult {
@@ -45,7 +48,7 @@ export interface ProvisionTenantSchemaResult {
 export async function provisionTenantSchema(
   orm: TenantSchemaOrm,
   tenant: TenantSchemaInput,
-  { migrations = tenantMigrations, logger, roleLogin = true, claimSpare = false }: ProvisionTenantSchemaOptions = {},
+  { migrations = tenantMigrations, logger, roleLogin = true, claimSpare = false, roleLimits = DEFAULT_TENANT_ROLE_LIMITS }: ProvisionTenantSchemaOptions = {},
 ): Promise<ProvisionTenantSchemaResult> {
   const started = performance.now();
   assertTenantInput(tenant);
@@ -58,19 +61,20 @@ export async function provisionTenantSchema(
   let currentMigration: string | undefined;
 
   try {
+    const policy = { limits: roleLimits, group: await lockDownTenantDatabase(orm, roleLimits) };
     const outcome = await orm.em.fork().transactional(async (tx) => {
       await lockTenantSchema(tx, schemaName);
       const found = await inspectTenant(tx, schemaName, roleName);
       const created = !found.schema;
       // A spare already holds every table, rights and tracking table (only when the role is new too:
       // the spare's role is renamed to the tenant's).
-      const fromSpare = created && claimSpare && !found.role && (await claimSpareSchema(tx, schemaName, roleName, { login: roleLogin }));
+      const fromSpare = created && claimSpare && !found.role && (await claimSpareSchema(tx, schemaName, roleName, { login: roleLogin, policy }));
       // The tracking table is made here, not by the migrator: MikroORM would first ask
       // information_schema whether it exists, a query that scans all of pg_class (slower with
       // every tenant in the database), and then information_schema.schemata. A new schema gets
       // its role, default privileges and tracking table in one round trip before the migrations.
       if (created && !fromSpare) {
-        await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login: roleLogin }));
+        await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login: roleLogin, policy }));
       } else if (!created && !found.trackingTable) {
         await tx.execute(trackingTableSql(schemaName));
       }
@@ -84,7 +88,7 @@ export async function provisionTenantSchema(
       currentMigration = undefined;
       const seeded = await seedTenantSchema(tx, schemaName, tenant);
       // An existing schema gets every right re-asserted (its tables may predate the default privileges).
-      const roleCreated = created ? !found.role : await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin, exists: found.role });
+      const roleCreated = created ? !found.role : await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin, exists: found.role, policy });
       const schemaVersion = await readTrackedVersion(tx, schemaName);
       if (!schemaVersion) {
         throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEFAULT_TENANT_ROLE_LIMITS } from '@tenantry/config';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import { quoteIdentifier } from './quote-identifier.ts';
 import { createTenantMigrator } from './tenant-migrator.ts';
-import { newTenantSchemaSql } from './tenant-role.ts';
+import { lockDownTenantDatabase, newTenantSchemaSql, rolePolicySql, type TenantRolePolicy } from './tenant-role.ts';
 import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 
 // A spare is a tenant schema built ahead of time, with every migration applied and a NOLOGIN role
@@ -41,7 +42,7 @@ export async function claimSpareSchema(
   tx: EntityManager,
   schemaName: string,
   roleName: string,
-  { login }: { login: boolean },
+  { login, policy }: { login: boolean; policy: TenantRolePolicy },
 ): Promise<boolean> {
   for (const spare of await listSpareSchemas(tx, 4)) {
     // The same lock a tenant schema's writers take: two claims never pick the same spare.
@@ -60,6 +61,8 @@ export async function claimSpareSchema(
         `alter role ${quoteIdentifier(spareRoleFor(spare))} rename to ${role}`,
         `alter role ${role} ${login ? 'login' : 'nologin'}`,
         `alter role ${role} set search_path to ${quoteIdentifier(schemaName)}`,
+        // The spare was built with the defaults; the tenant's role gets the limits in force now.
+        ...rolePolicySql(role, policy),
       ].join(';\n'),
     );
     return true;
@@ -80,11 +83,13 @@ export interface TopUpSpareSchemasOptions {
  */
 export async function topUpSpareSchemas(orm: TenantSchemaOrm, { size, migrations = tenantMigrations }: TopUpSpareSchemasOptions): Promise<string | null> {
   if (size <= 0) return null;
+  // Spare roles never log in; a claim gives the tenant's role the configured limits.
+  const policy = { limits: DEFAULT_TENANT_ROLE_LIMITS, group: await lockDownTenantDatabase(orm) };
   return orm.em.fork().transactional(async (tx) => {
     await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [POOL_LOCK]);
     if ((await listSpareSchemas(tx, size)).length >= size) return null;
     const spare = `${SPARE_SCHEMA_PREFIX}${randomBytes(16).toString('hex')}`;
-    await tx.execute(newTenantSchemaSql(spare, spareRoleFor(spare), { roleExists: false, login: false }));
+    await tx.execute(newTenantSchemaSql(spare, spareRoleFor(spare), { roleExists: false, login: false, policy }));
     const migrator = createTenantMigrator(tx, migrations, { trackingTable: 'created' });
     await migrator.up({ schema: spare, transaction: tx.getTransactionContext() });
     return spare;

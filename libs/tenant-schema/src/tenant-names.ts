@@ -30,3 +30,11 @@ export function roleNameFor(tenantId: string): string {
 export function movedSchemaNameFor(tenantId: string): string {
   return `${schemaNameFor(tenantId)}_moved`;
 }
+
+/**
+ * `<database>_tenants`: the NOLOGIN group every tenant role of that database belongs to. It alone
+ * holds CONNECT on the database, so a tenant role can connect there and to no other tenant database.
+ */
+export function tenantGroupFor(database: string): string {
+  return `${database}_tenants`;
+}

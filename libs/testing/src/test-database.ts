@@ -74,6 +74,8 @@ async function dropDatabase(adminUrl: string, name: string, url: string): Promis
       // A role another database still uses cannot go; that is not this cleanup's business.
       await admin.query(`drop role if exists ${names.join(', ')}`).catch(() => undefined);
     }
+    // The database's tenant group (tenant-schema's tenantGroupFor), made by the first provisioning in it.
+    await admin.query(`drop role if exists "${name}_tenants"`).catch(() => undefined);
   } finally {
     await admin.end().catch(() => undefined);
   }

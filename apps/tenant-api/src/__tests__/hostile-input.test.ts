@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { loadConfig } from '@tenantry/config';
 import { bearer, expectProblem, rowCounts } from '../testing/http-helpers.ts';
-import { adminField, tenantBody, tenantFields } from '../testing/tenant-body-arbitraries.ts';
+import { AUTHORIZATION_MATRIX } from '../testing/authorization-matrix.ts';
+import { PROTOTYPE_NAMES, adminField, tenantBody, tenantFields } from '../testing/tenant-body-arbitraries.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -336,6 +338,34 @@ describe('paths and headers', () => {
     expect(problem.status).not.toBe(500);
   });
 
+  /** Raw bytes to the listening server (what Node's parser refuses never reaches `inject`): the status line, headers and body it answers. */
+  async function rawExchange(request: string) {
+    const address = t.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the app is not listening');
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(address.port, '127.0.0.1', () => socket.end(request));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('end', () => resolve(received));
+      // The server closes as soon as it has answered, possibly before reading all we sent (a reset).
+      socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+    });
+    const [head, body] = text.split('\r\n\r\n');
+    const [statusLine, ...headerLines] = head.split('\r\n');
+    const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) };
+  }
+
+  it("headers larger than Node accepts (431) and bytes that are not HTTP (400) get problem+json with a request id", async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const tooLarge = await rawExchange(`GET /v1/plans HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(tooLarge).toMatchObject({ status: 431, headers: { 'content-type': 'application/problem+json' } });
+    expect(tooLarge.body).toMatchObject({ status: 431, code: 'TNT_ERR_HEADERS_TOO_LARGE', title: expect.any(String), type: 'urn:tenantry:error:TNT_ERR_HEADERS_TOO_LARGE' });
+    expect(tooLarge.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const notHttp = await rawExchange('HELLO THERE\r\n\r\n');
+    expect(notHttp).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, body: { status: 400, code: 'TNT_ERR_MALFORMED_REQUEST' } });
+  });
+
   it('a garbage If-Match is a 412, not a 500', async () => {
     for (const ifMatch of ['garbage', 'W/"abc"', '"-1"', 'W/"99999999999999999999"', 'W/"x", ,,', '""']) {
       await expectRefused({ method: 'PATCH', url: `/v1/tenants/${tenantId}`, headers: { 'if-match': ifMatch }, payload: { city: 'Osorno' } }, 412);
@@ -381,6 +411,60 @@ describe('paths and headers', () => {
       expectProblem(response, 401);
       expect(await rowCounts(t.orm)).toEqual(before);
     }
+  });
+});
+
+describe('field names of Object.prototype members (constructor, toString, __proto__, …) on every /v1 route', () => {
+  let target: { tenantId: string; userId: string };
+  // Every route of the authorization matrix (the matrix test keeps it complete), without its qualified duplicates.
+  const routes = AUTHORIZATION_MATRIX.filter((row) => !row.route.includes('(')).map((row) => row.route.split(' ') as [string, string]);
+  const withBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+  beforeAll(async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: bearer(t.superToken), payload: { name: 'Prototype Names SpA' } });
+    const member = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${created.json().id}/members`,
+      headers: bearer(t.superToken),
+      payload: { email: 'prototype-member@example.com', role: 'developer' },
+    });
+    target = { tenantId: created.json().id, userId: member.json().user_id };
+  });
+
+  const placements = (name: string) => ({
+    query: { query: `${encodeURIComponent(name)}=1` },
+    body: { body: `{${JSON.stringify(name)}: 1}` },
+    nested: { body: `{"settings": {${JSON.stringify(name)}: "x"}, "admin": {"email": "a@b.cl", ${JSON.stringify(name)}: [1]}}` },
+  });
+
+  it('names the field in `errors`, as data', async () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const problem = expectProblem(await t.app.inject({ method: 'GET', url: `/v1/plans?${encodeURIComponent(name)}=1`, headers: bearer(t.superToken) }), 400);
+      expect(Object.entries(problem.errors as object)).toEqual([[name, ['is not a known field']]]);
+    }
+  });
+
+  it.each(routes)('%s %s: never a 5xx, and a refusal is problem+json, with and without a token', async (method, template) => {
+    const path = template.replace('{id}', target.tenantId).replace('{user_id}', target.userId);
+    const seen: string[] = [];
+    for (const name of PROTOTYPE_NAMES) {
+      for (const [placement, { query, body }] of Object.entries(placements(name)) as [string, { query?: string; body?: string }][]) {
+        for (const headers of [{}, bearer(t.superToken)]) {
+          const response = await t.app.inject({
+            method: method as InjectOptions['method'],
+            url: query ? `${path}?${query}` : path,
+            headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+            ...(body && withBody.has(method) ? { payload: body } : {}),
+          });
+          const context = `${placement} ${name} ${Object.keys(headers).length ? 'with' : 'without'} token`;
+          expect({ context, status: response.statusCode < 500 }).toEqual({ context, status: true });
+          // An unknown query parameter is always refused; so is an unknown body field where a body is read.
+          if (query || response.statusCode >= 400) expectProblem(response);
+          seen.push(`${response.statusCode}`);
+        }
+      }
+    }
+    expect(seen).toHaveLength(PROTOTYPE_NAMES.length * 3 * 2);
   });
 });
 

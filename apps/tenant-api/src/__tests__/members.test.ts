@@ -73,16 +73,34 @@ describe('adding members', () => {
     expect(events[1].event.data.tenant.version).toBe(2);
   });
 
-  it('an unknown email becomes an invited user and an invited member', async () => {
+  it('an unknown email becomes an invited user and an active member', async () => {
     const tenant = await newTenant();
     const before = await rowCounts(t.orm);
     const response = await call('POST', `/v1/tenants/${tenant.id}/members`, { email: 'newcomer@members.test', role: 'readonly', first_name: 'Nueva', last_name: 'Persona' });
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ email: 'newcomer@members.test', first_name: 'Nueva', last_name: 'Persona', role: 'readonly', status: 'invited' });
+    expect(response.json()).toMatchObject({ email: 'newcomer@members.test', first_name: 'Nueva', last_name: 'Persona', role: 'readonly', status: 'active' });
     expect((await rowCounts(t.orm)).users).toBe(before.users + 1);
     // The user exists now (a second user with that email is a conflict) but cannot log in yet.
     expect(expectProblem(await call('POST', '/v1/users', { email: 'NEWCOMER@members.test' }), 409).code).toBe('TNT_ERR_EMAIL_TAKEN');
     expectProblem(await t.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { email: 'newcomer@members.test', password: 'anything-at-all' } }), 401);
+  });
+
+  it("tells an admin nothing about the account behind an email: the answer is the same for an active, invited, disabled or unknown one, and holds no names it was not given", async () => {
+    const { token: adminToken } = await t.tokenFor('curious-admin@members.test');
+    const tenant = await newTenant({ admin: { email: 'curious-admin@members.test' } });
+    await t.orm.em.fork().execute(`update users set first_name = 'Root', last_name = 'Person' where email = 'root@tenantry.test'`);
+    await call('POST', '/v1/users', { email: 'only-invited@members.test', first_name: 'Ivo' });
+    await call('POST', '/v1/users', { email: 'disabled@members.test', password: 'a-long-password', first_name: 'Dora' });
+    await t.orm.em.fork().execute(`update users set status = 'disabled' where email = 'disabled@members.test'`);
+    const shapes = [];
+    for (const email of ['root@tenantry.test', 'only-invited@members.test', 'disabled@members.test', 'never-seen@members.test']) {
+      const response = await call('POST', `/v1/tenants/${tenant.id}/members`, { email, role: 'readonly' }, adminToken);
+      expect(response.statusCode).toBe(201);
+      const { user_id: userId, email: answeredEmail, joined_at: joinedAt, ...rest } = response.json();
+      expect({ userId, answeredEmail, joinedAt }).toEqual({ userId: expect.any(String), answeredEmail: email, joinedAt: expect.any(String) });
+      shapes.push(rest);
+    }
+    expect(shapes).toEqual(Array(4).fill({ first_name: null, last_name: null, role: 'readonly', status: 'active', last_login_at: null }));
   });
 
   it('a second add of the same email (any case) is a 409 and writes nothing', async () => {

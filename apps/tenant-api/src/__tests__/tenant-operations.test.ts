@@ -86,6 +86,35 @@ describe('PATCH /v1/tenants/{id}', () => {
     }
   });
 
+  it('If-Match is read by the RFC 9110 grammar: `*` only on its own, a malformed list matches nothing (412, nothing written)', async () => {
+    const tenant = await newTenant();
+    const before = await rowCounts(t.orm);
+    for (const ifMatch of ['W/"9", *', '*, W/"1"', 'W/"1" W/"1"', 'W/"1", garbage', 'w/"1"']) {
+      const response = await call('PATCH', `/v1/tenants/${tenant.id}`, { city: 'Putre' }, { 'if-match': ifMatch });
+      expect({ ifMatch, status: response.statusCode }).toEqual({ ifMatch, status: 412 });
+    }
+    expect(await rowCounts(t.orm)).toEqual(before);
+    const listed = await call('PATCH', `/v1/tenants/${tenant.id}`, { city: 'Putre' }, { 'if-match': '"a,b",\tW/"1" ,' });
+    expect(listed.statusCode).toBe(200);
+  });
+
+  it('a user_limit or plan below the members the limit counts is a 409 that writes nothing; at the count it passes', async () => {
+    const tenant = await newTenant({ plan_id: 'enterprise' });
+    for (const email of ['limit-a@operations.test', 'limit-b@operations.test', 'limit-c@operations.test']) {
+      expect((await call('POST', `/v1/tenants/${tenant.id}/members`, { email, role: 'readonly' })).statusCode).toBe(201);
+    }
+    // The caller (admin) and three members: four.
+    const before = await rowCounts(t.orm);
+    for (const patch of [{ user_limit: 3 }, { plan_id: 'free' }, { plan_id: 'business', user_limit: 1 }]) {
+      const refused = expectProblem(await call('PATCH', `/v1/tenants/${tenant.id}`, patch), 409);
+      expect(refused.code).toBe('TNT_ERR_USER_LIMIT_TOO_LOW');
+      expect(refused.detail).toMatch(/allow \d+ users, but the tenant has 4 members/);
+    }
+    expect(await rowCounts(t.orm)).toEqual(before);
+    const atCount = await call('PATCH', `/v1/tenants/${tenant.id}`, { user_limit: 4 });
+    expect(atCount.json()).toMatchObject({ user_limit: 4, max_users: 4 });
+  });
+
   it('GET answers the ETag of the current version, with the members', async () => {
     const tenant = await newTenant({ admin: { email: 'etag-owner@operations.test' } });
     await call('PATCH', `/v1/tenants/${tenant.id}`, { giro: 'Servicios' });
@@ -173,7 +202,8 @@ describe('GET /v1/tenants/{id}/statistics', () => {
 
   it('before provisioning: member counts, and zeros from the schema that does not exist yet', async () => {
     const tenant = await newTenant({ plan_id: 'starter' });
-    await call('POST', `/v1/tenants/${tenant.id}/members`, { email: 'stats-invited@operations.test', role: 'readonly' });
+    const added = await call('POST', `/v1/tenants/${tenant.id}/members`, { email: 'stats-invited@operations.test', role: 'readonly' });
+    await call('PATCH', `/v1/tenants/${tenant.id}/members/${added.json().user_id}`, { status: 'passive' });
     const response = await call('GET', `/v1/tenants/${tenant.id}/statistics`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ member_count: 2, active_member_count: 1, document_count: 0, storage_used_bytes: 0, schema_version: null });

@@ -40,9 +40,10 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+    // Own entries only: a body key named like an Object.prototype member is data, never a lookup.
+    return `{${Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, child]) => `${JSON.stringify(key)}:${canonical(child)}`)
       .join(',')}}`;
   }
   return JSON.stringify(value ?? null);

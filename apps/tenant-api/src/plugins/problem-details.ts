@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, ConflictError, InvalidCursorError } from '@tenantry/control-db';
-import { ApiError, ERROR_CODES, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { ApiError, ERROR_CODES, FieldErrorCollector, type ErrorCode, type FieldErrors } from '../errors.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -25,14 +27,9 @@ function fieldMessage(issue: AjvIssue): string {
 }
 
 export function ajvToFieldErrors(issues: AjvIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const path = fieldPath(issue);
-    const message = fieldMessage(issue);
-    const list = (errors[path] ??= []);
-    if (!list.includes(message)) list.push(message);
-  }
-  return errors;
+  const errors = new FieldErrorCollector();
+  for (const issue of issues) errors.add(fieldPath(issue), fieldMessage(issue));
+  return errors.errors;
 }
 
 /**
@@ -77,6 +74,38 @@ export function frameworkErrorProblem(error: FastifyError, request: FastifyReque
   reply.header('x-request-id', request.id);
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', error.message, undefined, status);
+}
+
+/** What Node's HTTP parser refuses before there is a request: its code → our code and detail. */
+function clientErrorOf(error: Error & { code?: string }): { code: ErrorCode; detail: string } {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return { code: 'TNT_ERR_HEADERS_TOO_LARGE', detail: 'The request headers are larger than the server accepts.' };
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { code: 'TNT_ERR_REQUEST_TIMEOUT', detail: 'The request was not received in time.' };
+  return { code: 'TNT_ERR_MALFORMED_REQUEST', detail: 'The request is not valid HTTP.' };
+}
+
+/**
+ * For Fastify's `clientErrorHandler`: requests Node refuses while parsing (headers too large, not
+ * HTTP, too slow) get problem+json and a request id too, written on the socket (there is no reply).
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { code, detail } = clientErrorOf(error);
+  const { status, title } = ERROR_CODES[code];
+  const body = JSON.stringify({ type: `urn:tenantry:error:${code}`, title, status, detail, code });
+  if (socket.writable) {
+    socket.write(
+      [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+        'content-type: application/problem+json',
+        `content-length: ${Buffer.byteLength(body)}`,
+        `x-request-id: ${crypto.randomUUID()}`,
+        'connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+  socket.destroy(error);
 }
 
 /** One place turns every error into RFC 9457 problem+json; nothing escapes as a bare 500. */

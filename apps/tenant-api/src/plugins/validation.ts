@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyRequest, FastifySchema } from 'fastify';
-import { ApiError, type FieldErrors } from '../errors.ts';
+import { ApiError, FieldErrorCollector } from '../errors.ts';
 
 // ajv-formats is CommonJS; under ESM its function may arrive as the module or under `default`.
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -44,8 +44,9 @@ function refuseQueryOnRouteWithout(request: FastifyRequest): void {
   if (request.routeOptions.schema?.querystring || !request.routeOptions.url?.startsWith('/v1/')) return;
   const names = Object.keys((request.query ?? {}) as object);
   if (names.length === 0) return;
-  const errors: FieldErrors = Object.fromEntries(names.map((name) => [name, ['is not a known field']]));
-  throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'Invalid querystring.', errors);
+  const errors = new FieldErrorCollector(); // keyed by user input: never a plain object's prototype
+  for (const name of names) errors.add(name, 'is not a known field');
+  throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'Invalid querystring.', errors.errors);
 }
 
 const common: Options = { allErrors: true, strict: false, removeAdditional: false, useDefaults: true };
@@ -67,9 +68,10 @@ export default fp(
       for (const part of ['query', 'params', 'body'] as const) {
         const paths = badTextPaths(request[part]);
         if (paths.length === 0) continue;
-        const errors: FieldErrors = Object.fromEntries(paths.map((path) => [path, [BAD_TEXT]]));
-        if (part === 'body') throw new ApiError('TNT_ERR_UNPROCESSABLE', 'One or more fields are invalid; see `errors`.', errors);
-        throw new ApiError('TNT_ERR_MALFORMED_REQUEST', `Invalid ${part === 'query' ? 'querystring' : 'path'}: ${BAD_TEXT}.`, errors);
+        const errors = new FieldErrorCollector();
+        for (const path of paths) errors.add(path, BAD_TEXT);
+        if (part === 'body') errors.throwIfAny();
+        throw new ApiError('TNT_ERR_MALFORMED_REQUEST', `Invalid ${part === 'query' ? 'querystring' : 'path'}: ${BAD_TEXT}.`, errors.errors);
       }
     });
   },

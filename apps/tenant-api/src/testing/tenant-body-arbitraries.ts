@@ -2,6 +2,12 @@ import fc from 'fast-check';
 import { BUSINESS_TYPES } from '@tenantry/tenant-events';
 import { rutCheckDigit } from '../domain/rut.ts';
 
+/** Every member name of Object.prototype (`constructor`, `toString`, `__proto__`, …): field names that must stay plain data. */
+export const PROTOTYPE_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype);
+
+/** A field name the API does not know: an ordinary one or one named like a prototype member. */
+const unknownKey = fc.constantFrom('unknown_field', ...PROTOTYPE_NAMES);
+
 /** Values no field accepts: wrong types, text PostgreSQL cannot store, SQL, oversized strings. */
 export const garbage: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
@@ -11,7 +17,7 @@ export const garbage: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.constantFrom('', '   ', '\u0000', 'a\u0000b', '\ud800', 'x\udfff', "'; drop table tenants; --", '%', '_', '\\', 'x'.repeat(3000)),
   fc.array(fc.integer(), { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+  fc.dictionary(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(...PROTOTYPE_NAMES)), fc.integer(), { maxKeys: 3 }),
 );
 
 /** Usually a valid value, sometimes an edge that the API must refuse. */
@@ -97,7 +103,7 @@ export function tenantBody(fields: Record<string, FieldArbitrary>, requiredKeys:
     { weight: 8, arbitrary: record },
     { weight: 6, arbitrary: fc.tuple(record, oneEdge).map(([body, [key, value]]) => ({ ...(body as object), [key]: value })) },
     { weight: 4, arbitrary: fc.tuple(record, swaps).map(([body, swapped]) => ({ ...(body as object), ...Object.fromEntries(swapped) })) },
-    { weight: 1, arbitrary: fc.tuple(record, garbage).map(([body, value]) => ({ ...(body as object), unknown_field: value })) },
+    { weight: 1, arbitrary: fc.tuple(record, unknownKey, garbage).map(([body, key, value]) => ({ ...(body as object), [key]: value })) },
     { weight: 1, arbitrary: garbage },
   );
 }

@@ -26,7 +26,7 @@ export interface TestAppOptions {
 export async function createTestApp(env: Record<string, string> = {}, { readiness }: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase('tenantry_api');
   const configFor = (overrides: Record<string, string>) =>
-    loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_MAX: '0', LOGIN_RATE_LIMIT_MAX: '0', LOG_LEVEL: 'silent', ...env, ...overrides });
+    loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_MAX: '0', LOGIN_RATE_LIMIT_MAX: '0', LOGIN_ACCOUNT_RATE_LIMIT_MAX: '0', LOG_LEVEL: 'silent', ...env, ...overrides });
   const config = configFor({});
   const logger = createLogger({ name: 'tenant-api-test', level: config.logLevel });
   const orm = await createControlOrm({ databaseUrl: config.databaseUrl, controlSchema: config.controlSchema, logger });

@@ -61,6 +61,22 @@ describe('spare tenant schemas', () => {
     expect(await roleState(`${built[0]}_app`)).toEqual({ rolcanlogin: false });
   });
 
+  it('gives the claimed role the limits in force, not the ones the spare was built with, and its way into the database', async () => {
+    await topUpSpareSchemas(orm, { size: 2 });
+    const tenant = db.tenant({ name: 'Reserva Con Limites SpA' });
+    const roleLimits = { connectionLimit: 3, statementTimeoutMs: 1500, idleInTransactionTimeoutMs: 2500 };
+    expect(await provisionTenantSchema(orm, tenant, { claimSpare: true, roleLimits })).toMatchObject({ fromSpare: true });
+    const [role] = await db.query(
+      `select rolconnlimit, rolinherit, (select setconfig from pg_db_role_setting where setrole = r.oid) as settings,
+              has_database_privilege(r.oid, current_database(), 'CONNECT') as connect, has_database_privilege(r.oid, current_database(), 'TEMPORARY') as temp
+         from pg_roles r where rolname = $1`,
+      [roleNameFor(tenant.id)],
+    );
+    expect(role).toMatchObject({ rolconnlimit: 3, rolinherit: true, connect: true, temp: false });
+    expect(role.settings).toEqual(expect.arrayContaining(['statement_timeout=1500', 'idle_in_transaction_session_timeout=2500']));
+    await topUpSpareSchemas(orm, { size: 2 });
+  });
+
   it('gives a new tenant a spare: renamed schema and role, seeded, the role logs in and sees only its schema', async () => {
     const [first] = await spares();
     const tenant = db.tenant({ name: 'Desde Reserva SpA' });

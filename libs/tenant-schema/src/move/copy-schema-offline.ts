@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '../quote-identifier.ts';
-import { newTenantRoleSql } from '../tenant-role.ts';
+import { lockDownTenantDatabase, newTenantRoleSql, rolePolicySql } from '../tenant-role.ts';
+import { createTenantSchemaOrm } from '../tenant-schema-orm.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient } from './move-connection.ts';
 import { dumpAndRestore, findPgBinDir } from './pg-tools.ts';
@@ -10,12 +11,28 @@ import { dumpAndRestore, findPgBinDir } from './pg-tools.ts';
  * the copy runs.
  */
 export async function prepareOfflineTarget(ctx: MoveContext): Promise<void> {
-  if (ctx.sameServer) return;
   const { role, schema } = ctx.names;
-  await withMoveClient(ctx.plan.target.url, async (client) => {
-    const exists = (await queryRows(client, 'select 1 from pg_roles where rolname = $1', [role])).length > 0;
-    await client.query(exists ? `alter role ${quoteIdentifier(role)} nologin` : newTenantRoleSql(role, schema, { login: false }));
-  });
+  if (!ctx.sameServer) {
+    await withMoveClient(ctx.plan.target.url, async (client) => {
+      const exists = (await queryRows(client, 'select 1 from pg_roles where rolname = $1', [role])).length > 0;
+      await client.query(exists ? `alter role ${quoteIdentifier(role)} nologin` : newTenantRoleSql(role, schema, { login: false }));
+    });
+  }
+  await admitRoleToTarget(ctx);
+}
+
+/**
+ * The target becomes a tenant database (PUBLIC locked out) and the tenant's role joins its group,
+ * so it may connect there after the flip; its limits stay as they are (a new role got the defaults).
+ */
+async function admitRoleToTarget(ctx: MoveContext): Promise<void> {
+  const orm = await createTenantSchemaOrm({ databaseUrl: ctx.plan.target.url, poolMax: 1 });
+  try {
+    const group = await lockDownTenantDatabase(orm);
+    await orm.em.fork().execute(rolePolicySql(quoteIdentifier(ctx.names.role), { group }).join(';\n'));
+  } finally {
+    await orm.close(true);
+  }
 }
 
 /**

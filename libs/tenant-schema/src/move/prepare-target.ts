@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEFAULT_TENANT_ROLE_LIMITS } from '@tenantry/config';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import { inspectTenant } from '../catalog.ts';
 import { qualifiedName, quoteIdentifier } from '../quote-identifier.ts';
 import { lockTenantSchema } from '../tenant-lock.ts';
 import { createTenantMigrator } from '../tenant-migrator.ts';
-import { newTenantSchemaSql } from '../tenant-role.ts';
+import { lockDownTenantDatabase, newTenantSchemaSql } from '../tenant-role.ts';
 import { createTenantSchemaOrm } from '../tenant-schema-orm.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient } from './move-connection.ts';
@@ -54,11 +55,15 @@ export async function prepareTarget(ctx: MoveContext): Promise<void> {
   const migrations = migrationsUpTo(ctx.plan.migrations ?? tenantMigrations, await readSourceVersion(ctx));
   const orm = await createTenantSchemaOrm({ databaseUrl: ctx.plan.target.url, poolMax: 1 });
   try {
+    // The target becomes a tenant database (PUBLIC locked out) and the role joins its group; a role
+    // that exists already (same server) keeps its limits, a new one gets the defaults.
+    const group = await lockDownTenantDatabase(orm);
     await orm.em.fork().transactional(async (tx) => {
       await lockTenantSchema(tx, schema);
       const found = await inspectTenant(tx, schema, role);
       if (found.schema) await tx.execute(`drop schema ${quoteIdentifier(schema)} cascade`);
-      await tx.execute(newTenantSchemaSql(schema, role, { roleExists: found.role, login: false }));
+      const policy = { group, limits: found.role ? undefined : DEFAULT_TENANT_ROLE_LIMITS };
+      await tx.execute(newTenantSchemaSql(schema, role, { roleExists: found.role, login: false, policy }));
       // Nothing may serve from the target before the flip: on another server the role cannot log
       // in; on the same server (a role with LOGIN) it gets USAGE on the schema only at the flip.
       if (ctx.sameServer) await tx.execute(`revoke usage on schema ${quoteIdentifier(schema)} from ${quoteIdentifier(role)}`);

@@ -28,7 +28,9 @@ export const authRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }> = async
   app.post<{ Body: { email: string; password: string } }>(
     '/token',
     {
+      config: { anonymous: true },
       onRequest: app.loginRateLimit,
+      preHandler: app.loginAccountRateLimit,
       schema: {
         tags: ['auth'],
         summary: 'Exchange email and password for a bearer token',

@@ -26,6 +26,7 @@ import { hashPassword } from '@tenantry/auth';
 import { ALL_ROLES, checkTenantAccess, requirePermission, requireSuperuser, requireTenantAccess } from '../../access.ts';
 import { tidOf } from '../../plugins/auth.ts';
 import { ApiError } from '../../errors.ts';
+import { ifMatchAccepts } from '../../http/entity-tags.ts';
 import { normalizeNewTenant, normalizeTenantPatch, type TenantBody } from '../../domain/tenant-input.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import {
@@ -52,6 +53,14 @@ const tenantRef = { $ref: 'Tenant#' } as const;
 function traceparentOf(request: FastifyRequest): { traceparent?: string } {
   const value = request.headers.traceparent;
   return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
+}
+
+/** plan_id and user_limit decide what the tenant pays for: a superuser's fields, whoever else may write the tenant. */
+function requireSuperuserForBilling(request: FastifyRequest, body: TenantBody | null | undefined): void {
+  const billing = (['plan_id', 'user_limit'] as const).filter((field) => body?.[field] !== undefined);
+  if (billing.length > 0 && !request.user.superuser) {
+    throw new ApiError('TNT_ERR_FORBIDDEN', `Only a superuser may set ${billing.join(' and ')} (billing fields).`);
+  }
 }
 
 function etag(version: number): string {
@@ -107,6 +116,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       requirePermission(request, 'CREATE_TENANT');
+      requireSuperuserForBilling(request, request.body);
       const { admin, database, ...body } = request.body;
       if (database !== undefined && !request.user.superuser) {
         throw new ApiError('TNT_ERR_FORBIDDEN', 'Only a superuser may choose the tenant database.');
@@ -215,7 +225,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       // One statement: the caller's user row (the authentication check), its role here, the tenant, its members.
       const { caller, role, tenant } = await readTenantAs(app.orm, { tenantId: request.params.id, callerId: request.user.sub, tid: tidOf(request.user) });
       app.acceptCaller(request, caller);
-      checkTenantAccess(request, request.params.id, { exists: tenant !== null, role }, ALL_ROLES);
+      checkTenantAccess(request, request.params.id, { exists: tenant !== null, role, status: tenant?.status }, ALL_ROLES);
       reply.header('etag', etag(tenant!.version));
       return tenant;
     },
@@ -230,11 +240,13 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     response: { 200: tenantRef, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422, 429) },
   };
   const patchHandler = async (request: FastifyRequest<{ Params: IdParams; Body: TenantBody }>, reply: import('fastify').FastifyReply) => {
-    await requireTenantAccess(app, request, request.params.id, ['admin']);
+    await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
+    requireSuperuserForBilling(request, request.body);
     const patch = normalizeTenantPatch(request.body ?? {});
     await checkGroup(patch.group_id);
     const ifMatch = request.headers['if-match'];
-    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch, ...traceparentOf(request) });
+    const precondition = ifMatch === undefined ? undefined : { header: ifMatch, accepts: (version: number) => ifMatchAccepts(ifMatch, version) };
+    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch: precondition, ...traceparentOf(request) });
     return reply.header('etag', etag(tenant.version)).send(tenant);
   };
   app.patch<{ Params: IdParams; Body: TenantBody }>('/:id', { schema: patchSchema }, patchHandler);

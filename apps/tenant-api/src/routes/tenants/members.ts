@@ -20,6 +20,24 @@ function traceparentOf(request: FastifyRequest): { traceparent?: string } {
   return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
 }
 
+/**
+ * The answer to adding a member: the new membership (user id to manage it, role, status, when) and
+ * what the admin sent, nothing read from the account. It is the same whether the email had an
+ * active account, an invited one, a disabled one or none, and carries no names the admin did not give.
+ */
+function newMembershipView(member: TenantMember, body: { email: string; first_name?: string; last_name?: string }): TenantMember {
+  return {
+    user_id: member.user_id,
+    email: body.email.toLowerCase(),
+    first_name: body.first_name ?? null,
+    last_name: body.last_name ?? null,
+    role: member.role,
+    status: member.status,
+    joined_at: member.joined_at,
+    last_login_at: null,
+  };
+}
+
 export const memberRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.authenticate);
 
@@ -63,10 +81,14 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
       return reply.sendIdempotent<TenantMember>(
         (idempotency) => addMember(app.orm, request.params.id, request.body, traceparentOf(request), idempotency),
-        (member) => ({ statusCode: 201, headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` }, body: member }),
+        (member) => ({
+          statusCode: 201,
+          headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` },
+          body: newMembershipView(member, request.body),
+        }),
       );
     },
   );
@@ -88,7 +110,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      await requireTenantAccess(app, request, request.params.id, ['admin']);
+      await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
       return updateMember(app.orm, request.params.id, request.params.user_id, request.body, traceparentOf(request));
     },
   );
@@ -105,7 +127,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const self = request.user.sub === request.params.user_id;
-      await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin']);
+      await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin'], { write: true });
       if (!request.params.user_id) throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'user_id is required.');
       await removeMember(app.orm, request.params.id, request.params.user_id, traceparentOf(request));
       return reply.status(204).send();

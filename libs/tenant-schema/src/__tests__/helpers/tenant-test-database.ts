@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { createTenantSchemaOrm, roleNameFor, type TenantSchemaInput, type TenantSchemaOrm } from '../../index.ts';
+import { createTenantSchemaOrm, roleNameFor, tenantGroupFor, type TenantSchemaInput, type TenantSchemaOrm } from '../../index.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -86,6 +86,7 @@ export class TenantTestDatabase {
       for (const id of this.#tenantIds) {
         await admin.query(`drop role if exists "${roleNameFor(id)}"`);
       }
+      await admin.query(`drop role if exists "${tenantGroupFor(this.name)}"`);
     });
   }
 }
