@@ -29,7 +29,7 @@ export interface MoveFixture {
   databases: TenantDatabases;
   /** Superuser URL of tenant database `name`. */
   url(name: 'a' | 'b'): string;
-  /** A plain client as superuser on tenant database `name` (closed by release()). */
+  /** The one plain client as superuser on database `name`, made on first use (closed by release()). */
   connect(name: 'a' | 'b' | 'control'): Promise<pg.Client>;
   /** An active tenant with its schema on `a`, and `rows` invoices in it. */
   activeTenantOnA(slug: string, rows?: number): Promise<TenantSnapshot>;
@@ -52,7 +52,9 @@ export async function createMoveFixture(logger?: Logger): Promise<MoveFixture> {
   const controlPool = new pg.Pool({ connectionString: control.url, max: 2 });
   const clusters: PostgresCluster[] = [];
   const tenantDatabases = new Map<string, TestDatabase>();
-  const clients: pg.Client[] = [];
+  // One client per database, reused: tests poll through it, and a client per call ran a server of
+  // ours out of connections (100) while a slow catch-up was polled every 50 ms.
+  const clients = new Map<string, Promise<pg.Client>>();
   for (const name of ['a', 'b'] as const) {
     const cluster = await createPostgresCluster({ settings: { wal_level: 'logical' } });
     clusters.push(cluster);
@@ -69,11 +71,14 @@ export async function createMoveFixture(logger?: Logger): Promise<MoveFixture> {
     controlPool,
     databases,
     url: (name) => tenantDatabases.get(name)!.url,
-    async connect(name) {
-      const client = new pg.Client({ connectionString: name === 'control' ? control.url : fixture.url(name) });
-      client.on('error', () => undefined);
-      await client.connect();
-      clients.push(client);
+    connect(name) {
+      let client = clients.get(name);
+      if (!client) {
+        const fresh = new pg.Client({ connectionString: name === 'control' ? control.url : fixture.url(name) });
+        fresh.on('error', () => undefined);
+        client = fresh.connect().then(() => fresh);
+        clients.set(name, client);
+      }
       return client;
     },
     async activeTenantOnA(slug, rows = 0) {
@@ -94,7 +99,7 @@ export async function createMoveFixture(logger?: Logger): Promise<MoveFixture> {
       return Number((await client.query(`select count(*) from ${schema}.invoices`)).rows[0].count);
     },
     async release() {
-      for (const client of clients) await client.end().catch(() => undefined);
+      for (const client of clients.values()) await (await client).end().catch(() => undefined);
       await databases.close();
       await controlPool.end();
       await orm.close(true);
