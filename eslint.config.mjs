@@ -8,10 +8,10 @@ const boundaries = (constraints, extra = {}) => [
   { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints, ...extra },
 ];
 
-// tools/ is one Nx project: the CLI loads @tenantry/tenant-schema (and MikroORM) lazily so that
-// `--help` starts fast, while the bench, fault suite, e2e stack and the CLI's own lazily loaded
-// modules import it statically. Lazy loading there is a start-up choice, not a boundary.
-const lazyInTools = { checkDynamicDependenciesExceptions: ['@tenantry/*'] };
+// The operator CLI (apps/cli) loads @tenantry/tenant-schema (and MikroORM) lazily so that `--help`
+// starts fast, while its own lazily loaded modules and its tests import it statically. Lazy loading
+// there is a start-up choice, not a boundary.
+const lazyInCli = { checkDynamicDependenciesExceptions: ['@tenantry/*'] };
 
 export default [
   {
@@ -37,9 +37,9 @@ export default [
     },
   },
   {
-    files: ['tools/**/*.ts'],
+    files: ['apps/cli/src/**/*.ts'],
     ignores: testFiles,
-    rules: { '@nx/enforce-module-boundaries': boundaries(depConstraints, lazyInTools) },
+    rules: { '@nx/enforce-module-boundaries': boundaries(depConstraints, lazyInCli) },
   },
   {
     // Jest configs import the shared preset at the root, which belongs to no project.
@@ -48,7 +48,7 @@ export default [
   },
   {
     files: testFiles,
-    rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints, lazyInTools) },
+    rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints, lazyInCli) },
   },
   {
     // Shipped app and lib code never pulls in test helpers, even where the tags would allow it.

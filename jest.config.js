@@ -5,6 +5,6 @@ export default {
     '<rootDir>/libs/*/jest.config.js',
     '<rootDir>/apps/*/jest.config.js',
     '<rootDir>/tenant-migrations/jest.config.js',
-    '<rootDir>/tools/jest.config.js',
+    '<rootDir>/tools/*/jest.config.js',
   ],
 };

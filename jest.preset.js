@@ -18,3 +18,14 @@ export function jestProject(projectDir, displayName) {
     testTimeout: 60_000,
   };
 }
+
+/**
+ * The same for a project of scripts without a src/ folder (tools/<folder>):
+ * specs beside their files, behaviour suites in `__tests__/`.
+ */
+export function jestScriptsProject(projectDir, displayName) {
+  return {
+    ...jestProject(projectDir, displayName),
+    testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/__tests__/**/*.test.ts'],
+  };
+}

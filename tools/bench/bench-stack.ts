@@ -2,8 +2,8 @@ import pg from 'pg';
 import { createTenantApiClient, type TenantApiClient } from '@tenantry/client';
 import { roleNameFor } from '@tenantry/tenant-schema';
 import { createTestDatabase, uniqueName, waitFor } from '@tenantry/testing';
-import { freePort } from '../e2e/stack.ts';
-import { spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
+import { freePort } from '@tenantry/e2e/stack';
+import { spawnService, type ServiceName, type ServiceProcess } from '@tenantry/launch/services';
 import { ADMIN_URL, dropBenchDatabase } from './databases.ts';
 
 export const BENCH_USER = { email: 'bench-root@tenantry.test', password: 'bench-root-password' };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ensureKafka, stopKafka } from '../kafka/kafka.ts';
-import { ensureBroker } from '../launch/ensure-broker.ts';
-import { freePort } from '../e2e/stack.ts';
+import { ensureKafka, stopKafka } from '@tenantry/kafka-launcher/kafka';
+import { ensureBroker } from '@tenantry/launch/ensure-broker';
+import { freePort } from '@tenantry/e2e/stack';
 
 export interface BenchBroker {
   brokers: string[];

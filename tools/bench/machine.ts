@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, hostname, release, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { kafkaVersion } from '../kafka/paths.ts';
-import { REPO_ROOT } from '../launch/services.ts';
+import { kafkaVersion } from '@tenantry/kafka-launcher/paths';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import type { MachineInfo } from './report.ts';
 
 export function machineInfo(): MachineInfo {

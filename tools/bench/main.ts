@@ -2,8 +2,8 @@
 // stack on fresh databases and a fresh topic prefix, writes docs/benchmarks.{md,json}, cleans up.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ensurePostgres } from '../launch/ensure-postgres.ts';
-import { REPO_ROOT } from '../launch/services.ts';
+import { ensurePostgres } from '@tenantry/launch/ensure-postgres';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import { benchBroker } from './broker.ts';
 import { BENCHMARKS, UsageError, benchmarksToRun, parseArgs, type BenchArgs, type BenchName } from './args.ts';
 import type { BenchContext } from './context.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { REPO_ROOT } from '../launch/services.ts';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import type { OpenApiDocument } from './served-document.ts';
 
 /** Where the generated types of @tenantry/client live (committed; checked for drift by the tests). */

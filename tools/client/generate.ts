@@ -2,7 +2,7 @@
 // serves and writes the types of @tenantry/client from it. Needs PostgreSQL; Kafka may be down.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { REPO_ROOT } from '../launch/services.ts';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import { GENERATED_CLIENT_FILE, clientSource } from './client-source.ts';
 import { fetchServedDocument, startTenantApiAlone } from './served-document.ts';
 

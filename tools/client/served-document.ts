@@ -1,4 +1,4 @@
-import { startStack, type Stack } from '../e2e/stack.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
 
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, { operationId?: string }>> };
 

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { createTenantApiClient, type TenantApiClient } from '@tenantry/client';
 import { createTestDatabase, freePort, uniqueName, waitFor, type TestDatabase } from '@tenantry/testing';
-import { jsonRequest } from '../launch/json-request.ts';
-import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '../launch/services.ts';
+import { jsonRequest } from '@tenantry/launch/json-request';
+import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from '@tenantry/launch/services';
 
 export { freePort };
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Stack } from '../e2e/stack.ts';
+import type { Stack } from '@tenantry/e2e/stack';
 
 /** What became of one logical request after its retries. */
 export type Outcome =

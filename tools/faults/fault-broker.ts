@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ensureKafka, stopKafka } from '../kafka/kafka.ts';
-import { freePort } from '../e2e/stack.ts';
+import { ensureKafka, stopKafka } from '@tenantry/kafka-launcher/kafka';
+import { freePort } from '@tenantry/e2e/stack';
 
 /** The fault suite's own broker: never the shared one on 9092, which other people's tests use. */
 export interface FaultBroker {

@@ -2,8 +2,8 @@ import { createKafkaClient } from '@tenantry/kafka';
 import { createLogger } from '@tenantry/logger';
 import { waitFor } from '@tenantry/testing';
 import type { Kafka } from 'kafkajs';
-import type { Stack } from '../e2e/stack.ts';
-import { createBody } from './tenant-bodies.ts';
+import type { Stack } from '@tenantry/e2e/stack';
+import { createBody } from '@tenantry/e2e/tenant-bodies';
 
 /** A quiet kafkajs client for reading what the services wrote. */
 export function readerKafka(brokers: string): Kafka {

@@ -2,10 +2,10 @@ import pg from 'pg';
 import type { Kafka } from 'kafkajs';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
-import { startStack, type Stack } from '../e2e/stack.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
 import { useFaultBroker, type FaultBroker } from './fault-broker.ts';
 import { readerKafka, warmUp } from './pipeline.ts';
-import { createBody } from './tenant-bodies.ts';
+import { createBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from './verify.ts';
 
 export interface ProvisioningCrashCase {

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensurePostgres } from '../launch/ensure-postgres.ts';
-import { REPO_ROOT } from '../launch/services.ts';
-import { ensureKafka, stopKafka } from '../kafka/kafka.ts';
-import { freePort } from '../e2e/stack.ts';
+import { ensurePostgres } from '@tenantry/launch/ensure-postgres';
+import { REPO_ROOT } from '@tenantry/launch/services';
+import { ensureKafka, stopKafka } from '@tenantry/kafka-launcher/kafka';
+import { freePort } from '@tenantry/e2e/stack';
 import { FAULT_BROKER_HEAP } from './fault-broker.ts';
 
 async function main(): Promise<number> {

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
-import type { Stack } from '../e2e/stack.ts';
+import type { Stack } from '@tenantry/e2e/stack';
 import { readWholeTopic } from './read-topic.ts';
 
 /** What every scenario prints and asserts on (lost = duplicated = outOfOrder = 0). */

@@ -1,5 +1,5 @@
-import { ensureKafka, type EnsuredKafka } from '../kafka/kafka.ts';
-import { portAnswers } from '../kafka/wait-ready.ts';
+import { ensureKafka, type EnsuredKafka } from '@tenantry/kafka-launcher/kafka';
+import { portAnswers } from '@tenantry/kafka-launcher/wait-ready';
 
 /**
  * Uses KAFKA_BROKERS when it answers; when it is unset or names the local default port that

@@ -1,7 +1,7 @@
 // `npm start`: PostgreSQL and a real Kafka broker if missing, then the three services until Ctrl-C.
 import { ensurePostgres } from './ensure-postgres.ts';
 import { ensureBroker } from './ensure-broker.ts';
-import { stopKafka } from '../kafka/kafka.ts';
+import { stopKafka } from '@tenantry/kafka-launcher/kafka';
 import { SERVICE_NAMES, spawnService, type ServiceProcess } from './services.ts';
 
 const DEV_ADMIN = { email: 'admin@tenantry.local', password: 'tenantry-admin' };

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensurePostgres } from './ensure-postgres.ts';
 import { ensureBroker } from './ensure-broker.ts';
-import { stopKafka } from '../kafka/kafka.ts';
+import { stopKafka } from '@tenantry/kafka-launcher/kafka';
 import { REPO_ROOT } from './services.ts';
 
 async function main(): Promise<number> {

@@ -20,7 +20,9 @@ export const depConstraints = [
   },
   { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: LIBS },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...LIBS, 'type:client'] },
+  // Tools compose each other (the fault suite starts the e2e stack, which starts the services through
+  // the launchers); apps and libs never import a tool.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...LIBS, 'type:client', 'type:tool'] },
   // Workers run without an HTTP server: libs that need one carry `runtime:http`.
   { sourceTag: 'runtime:worker', notDependOnLibsWithTags: ['runtime:http'] },
 ];

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { registerTenantDatabase } from '@tenantry/control-db';
 import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
-import { REPO_ROOT } from '../../launch/services.ts';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import type { BenchContext } from '../context.ts';
 import { nowMs } from '../event-watch.ts';
 import { buildControlSchema, buildTenantSchemas, insertLedgerRows } from '../fleet-fixture.ts';
@@ -55,7 +55,7 @@ async function createServer(): Promise<Server> {
 /** `tenantry <args> --json` against the control database at `controlUrl`, timed from spawn to exit, with the CPU split. */
 async function cli(label: string, args: string[], controlUrl: string): Promise<CliRun> {
   const started = nowMs();
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/cli/main.ts'), ...args, '--json', '--migrations-module', MIGRATIONS_MODULE], {
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps/cli/src/main.ts'), ...args, '--json', '--migrations-module', MIGRATIONS_MODULE], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATABASE_URL: controlUrl, CONTROL_SCHEMA: 'control', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@tenantry/testing';
 import { schemaNameFor } from '@tenantry/tenant-schema';
-import { REPO_ROOT } from '../../launch/services.ts';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import type { BenchContext } from '../context.ts';
 import { ADMIN_URL, dropBenchDatabase } from '../databases.ts';
 import { nowMs } from '../event-watch.ts';
@@ -80,7 +80,7 @@ async function timed(label: string, command: string, args: string[], env: NodeJS
 }
 
 function cli(args: string[], url: string, database: string, label: string): Promise<Timed> {
-  return timed(label, process.execPath, [resolve(REPO_ROOT, 'tools/cli/main.ts'), ...args, '--json', '--migrations-module', MIGRATIONS_MODULE], { DATABASE_URL: url, LOG_LEVEL: 'warn' }, database);
+  return timed(label, process.execPath, [resolve(REPO_ROOT, 'apps/cli/src/main.ts'), ...args, '--json', '--migrations-module', MIGRATIONS_MODULE], { DATABASE_URL: url, LOG_LEVEL: 'warn' }, database);
 }
 
 function parseJson<T>(run: Timed): T {

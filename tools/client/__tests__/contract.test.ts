@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { Stack } from '../../e2e/stack.ts';
-import { REPO_ROOT } from '../../launch/services.ts';
+import type { Stack } from '@tenantry/e2e/stack';
+import { REPO_ROOT } from '@tenantry/launch/services';
 import { GENERATED_CLIENT_FILE, clientSource } from '../client-source.ts';
 import { fetchServedDocument, startTenantApiAlone, type OpenApiDocument } from '../served-document.ts';
 

@@ -2,7 +2,7 @@ import { createKafkaClient } from '@tenantry/kafka';
 import { readTopic } from '@tenantry/kafka/testing';
 import { createLogger } from '@tenantry/logger';
 import { randomBytes } from 'node:crypto';
-import { ensureKafka, stopKafka } from '../../kafka/kafka.ts';
+import { ensureKafka, stopKafka } from '@tenantry/kafka-launcher/kafka';
 import { waitFor } from '@tenantry/testing';
 import { freePort, startStack, type Stack } from '../stack.ts';
 

@@ -4,7 +4,7 @@ import { MAIN_LOCATION_NAME, roleNameFor, schemaNameFor } from '@tenantry/tenant
 import { createPostgresCluster, createTestDatabase, waitFor, type PostgresCluster } from '@tenantry/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
 import pg from 'pg';
-import { createBody } from '../../faults/tenant-bodies.ts';
+import { createBody } from '../tenant-bodies.ts';
 import { startStack, type Stack } from '../stack.ts';
 
 // Three tenant databases on three PostgreSQL servers: `main` (the stack's control database on the

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import { startStack, type Stack } from '../../e2e/stack.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
 import { pool, send } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
 import { readerKafka, warmUp } from '../pipeline.ts';
-import { createBody } from '../tenant-bodies.ts';
+import { createBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 1 (issue 5): the broker stops, 200 tenants are created through the API (every one

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { waitFor } from '@tenantry/testing';
-import { ensureKafkaCluster, findFreePortBlock, stopKafkaCluster, stopKafkaNode, type KafkaCluster } from '../../kafka/cluster.ts';
-import { startStack, type Stack } from '../../e2e/stack.ts';
+import { ensureKafkaCluster, findFreePortBlock, stopKafkaCluster, stopKafkaNode, type KafkaCluster } from '@tenantry/kafka-launcher/cluster';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
 import { pool, send } from '../burst.ts';
 import { readerKafka, warmUp } from '../pipeline.ts';
-import { createBody, updateBody } from '../tenant-bodies.ts';
+import { createBody, updateBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 6 (issue 5): a three-node KRaft cluster (replication factor 3, min.insync.replicas 2);

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import { startStack, type Stack } from '../../e2e/stack.ts';
-import { SERVICE_NAMES } from '../../launch/services.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
+import { SERVICE_NAMES } from '@tenantry/launch/services';
 import { pool, send, type Outcome } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
 import { createPostgresCluster, waitFor, type PostgresCluster } from '@tenantry/testing';
 import { readerKafka, warmUp } from '../pipeline.ts';
-import { createBody, updateBody } from '../tenant-bodies.ts';
+import { createBody, updateBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 7 (issue 5): PostgreSQL is restarted with the machine's own control command in the

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import { startStack, type Stack } from '../../e2e/stack.ts';
-import type { ServiceName } from '../../launch/services.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
+import type { ServiceName } from '@tenantry/launch/services';
 import { pool, send, type Outcome } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
 import { readerKafka, warmUp } from '../pipeline.ts';
-import { createBody, updateBody } from '../tenant-bodies.ts';
+import { createBody, updateBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 2 (issue 5): kill -9, one at a time, in the middle of a burst of creates and updates:

@@ -6,7 +6,7 @@ import { createMoveFixture, MOVE_FIXTURE_SCHEMA as SCHEMA, type MoveFixture } fr
 import { movedSchemaNameFor, roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import type pg from 'pg';
-import { REPO_ROOT } from '../../launch/services.ts';
+import { REPO_ROOT } from '@tenantry/launch/services';
 
 // Issue 12: `tenantry tenants move` killed with SIGKILL at each step of an online move. After each
 // kill the tenant is served by exactly one database (its placement) holding all its rows; a
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** `tenantry tenants move <id> --to b` as its own process; with `failpoint`, it stops dead right after that step. */
 function moveCommand(tenantId: string, failpoint?: string) {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/cli/main.ts'), 'tenants', 'move', tenantId, '--to', 'b'], {
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps/cli/src/main.ts'), 'tenants', 'move', tenantId, '--to', 'b'], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATABASE_URL: fixture.control.url, CONTROL_SCHEMA: SCHEMA, LOG_LEVEL: 'warn', TENANTRY_MOVE_FAILPOINT: failpoint ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],

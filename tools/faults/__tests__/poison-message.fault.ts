@@ -3,12 +3,12 @@ import type { Kafka } from 'kafkajs';
 import { DLQ_HEADERS, createIdempotentProducer, ensureTopics } from '@tenantry/kafka';
 import { schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
-import { startStack, type Stack } from '../../e2e/stack.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
 import { pool, send } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
 import { readerKafka, warmUp } from '../pipeline.ts';
 import { readWholeTopic, type TopicRecord } from '../read-topic.ts';
-import { createBody } from '../tenant-bodies.ts';
+import { createBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 4 (issue 5): poison on tenant.events — invalid JSON, a JSON value that is not a valid

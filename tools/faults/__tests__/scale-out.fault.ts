@@ -3,13 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { ensureTopics } from '@tenantry/kafka';
 import { waitFor } from '@tenantry/testing';
-import { startStack, type Stack } from '../../e2e/stack.ts';
-import { spawnService, type ServiceName, type ServiceProcess } from '../../launch/services.ts';
+import { startStack, type Stack } from '@tenantry/e2e/stack';
+import { spawnService, type ServiceName, type ServiceProcess } from '@tenantry/launch/services';
 import { pool, send } from '../burst.ts';
 import { useFaultBroker, type FaultBroker } from '../fault-broker.ts';
 import { readerKafka, warmUp } from '../pipeline.ts';
 import { appliedOutOfOrder, parseServiceLogs } from '../service-logs.ts';
-import { createBody, updateBody } from '../tenant-bodies.ts';
+import { createBody, updateBody } from '@tenantry/e2e/tenant-bodies';
 import { report, settleAndVerify } from '../verify.ts';
 
 // Scenario 5 (issue 5): tenant.events with 12 partitions, three provisioner and two dte-sync

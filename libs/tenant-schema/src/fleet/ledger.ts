@@ -17,7 +17,7 @@ export interface FleetLedgerEntry {
 
 /**
  * The control ledger as the fleet engine sees it. The engine never imports control-db: the caller
- * wires `readSchemaLedger` / `recordSchemaVersion` (see tools/cli) or a test double of its choice.
+ * wires `readSchemaLedger` / `recordSchemaVersion` (see apps/cli) or a test double of its choice.
  */
 export interface FleetLedger {
   /** Every tenant, in the order work should be done (oldest first). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../../../../..');
-export const CLI_MAIN = resolve(REPO_ROOT, 'tools/cli/main.ts');
+export const CLI_MAIN = resolve(REPO_ROOT, 'apps/cli/src/main.ts');
 /** The fixture list (shipped + the second migration), as the CLI's hidden --migrations-module loads it. */
 export const FIXTURE_MIGRATIONS = resolve(here, 'fleet-migrations.ts');
 export const THIRD_FIXTURE_MIGRATIONS = resolve(here, 'fleet-migrations-third.ts');
@@ -14,7 +14,7 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Starts the real operator CLI (`node tools/cli/main.ts ...`) against `databaseUrl`. */
+/** Starts the real operator CLI (`node apps/cli/src/main.ts ...`) against `databaseUrl`. */
 export function startCli(args: string[], databaseUrl: string): CliRun {
   const child = spawn(process.execPath, [CLI_MAIN, ...args], {
     cwd: REPO_ROOT,

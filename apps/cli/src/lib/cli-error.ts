@@ -1,4 +1,4 @@
-/** Exit codes of the operator CLI (also in tools/cli/README.md). */
+/** Exit codes of the operator CLI (also in apps/cli/README.md). */
 export const EXIT = {
   ok: 0,
   /** Some of the work failed (a redrive that could not send, an outbox older than allowed). */

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 /** The `migrate` command group, shared by migrate-status.ts and migrate-up.ts. */
 export const MIGRATE_GROUP = ['migrate', 'Tenant schema migrations across the fleet'] as const;
 
-/** Exit codes of `migrate` beyond 0/1/2 (tools/cli/README.md). */
+/** Exit codes of `migrate` beyond 0/1/2 (apps/cli/README.md). */
 export const MIGRATE_EXIT = {
   /** status: the control ledger and the schemas disagree (or a schema is missing / orphaned). */
   drift: 1,

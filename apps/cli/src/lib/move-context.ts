@@ -1,4 +1,4 @@
-// Loaded lazily by `tenants move` (see tools/cli/commands/tenants-move.ts): what a move needs, opened once.
+// Loaded lazily by `tenants move` (see apps/cli/src/commands/tenants-move.ts): what a move needs, opened once.
 import { MikroORM } from '@mikro-orm/postgresql';
 import * as controlDb from '@tenantry/control-db';
 import { openTenantDatabases } from '@tenantry/tenant-databases';

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../launch/services.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
+const CLI_MAIN = resolve(import.meta.dirname, '../main.ts');
 
 export interface CliResult {
   code: number | null;
@@ -14,7 +16,7 @@ export interface CliResult {
 /** Runs `tenantry <args>` as its own Node 24 process, the way an operator would. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'error', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

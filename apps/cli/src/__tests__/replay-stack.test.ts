@@ -4,7 +4,7 @@ import { createLogger } from '@tenantry/logger';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
-import { canLoginAs, startStack, type Stack } from '../../e2e/stack.ts';
+import { canLoginAs, startStack, type Stack } from '@tenantry/e2e/stack';
 import { runCli } from './run-cli.ts';
 
 // The operator's replay tools against the whole stack (tenant-api, provisioner, dte-sync as
