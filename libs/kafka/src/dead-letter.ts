@@ -51,7 +51,8 @@ export interface DeadLetterInfo {
   failedAt: string;
 }
 
-function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+/** The first value of header `name` as text; undefined when the message has none. */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   const first = Array.isArray(raw) ? raw[0] : raw;
   return first === undefined ? undefined : first.toString();

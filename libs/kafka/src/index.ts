@@ -35,3 +35,4 @@ export type {
   TenantEventHandlers,
   TenantEventContext,
 } from './subscribe-tenant-events.ts';
+export * from './admin/index.ts';

@@ -1,9 +1,8 @@
+import { dlqPartitions, dlqTarget, rangesOf, readRange, summarize } from '@tenantry/kafka';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
-import { dlqPartitions, dlqTarget, rangesOf, summarize } from '../lib/dead-letters.ts';
-import { readRange } from '../lib/read-range.ts';
 import { table } from '../lib/table.ts';
 
 interface Options {
@@ -25,7 +24,7 @@ export function register(program: Command) {
       const ctx = cliContext(command);
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit ${options.limit} must be a whole number >= 1`);
-      const target = dlqTarget(ctx, options);
+      const target = dlqTarget(options.group, options.topic ?? ctx.config.topics.tenantEvents);
       const admin = ctx.kafka().admin();
       await admin.connect();
       try {

@@ -1,9 +1,8 @@
+import { dlqPartitions, dlqTarget, readRange, summarize } from '@tenantry/kafka';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
-import { dlqPartitions, dlqTarget, summarize } from '../lib/dead-letters.ts';
-import { readRange } from '../lib/read-range.ts';
 
 interface Options {
   group: string;
@@ -33,7 +32,7 @@ export function register(program: Command) {
       const ctx = cliContext(command);
       if (!/^\d+$/.test(offsetText)) throw new CliError(`${JSON.stringify(offsetText)} is not an offset (a whole number)`);
       const partition = Number(options.partition);
-      const target = dlqTarget(ctx, options);
+      const target = dlqTarget(options.group, options.topic ?? ctx.config.topics.tenantEvents);
       const admin = ctx.kafka().admin();
       await admin.connect();
       try {

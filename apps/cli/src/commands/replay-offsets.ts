@@ -1,9 +1,9 @@
+import { commitGroupOffsets, groupState, planReset, UnknownPartitionError, UnknownTopicError } from '@tenantry/kafka';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
-import { commitGroupOffsets } from '../lib/commit-offsets.ts';
 import { cliContext } from '../lib/context.ts';
-import { describeTarget, groupState, parseResetTarget, planReset } from '../lib/group-offsets.ts';
+import { describeTarget, parseResetTarget } from '../lib/reset-target.ts';
 import { table } from '../lib/table.ts';
 
 interface Options {
@@ -36,7 +36,11 @@ export function register(program: Command) {
       await admin.connect();
       try {
         const group = await groupState(admin, options.group);
-        const plan = await planReset(admin, options.group, topic, target, partition);
+        const plan = await planReset(admin, options.group, topic, target, partition).catch((error: unknown) => {
+          if (error instanceof UnknownTopicError) throw new CliError(`${error.message} (check --topic and KAFKA_TOPIC_PREFIX)`);
+          if (error instanceof UnknownPartitionError) throw new CliError(error.message);
+          throw error;
+        });
         const known = plan.some((p) => p.current !== null);
         const active = group.members > 0;
         const report = {

@@ -1,6 +1,5 @@
-import { deadLetterTopicFor, readDeadLetterInfo, type DeadLetterInfo } from '@tenantry/kafka';
-import type { Admin, IHeaders } from 'kafkajs';
-import type { CliContext } from './context.ts';
+import type { Admin } from 'kafkajs';
+import { deadLetterTopicFor, headerText, readDeadLetterInfo, type DeadLetterInfo } from '../dead-letter.ts';
 import type { PartitionRange, RangeMessage } from './read-range.ts';
 
 /** The group whose committed offsets on a DLQ topic mark how far it has been redriven. */
@@ -15,13 +14,13 @@ export interface DlqTarget {
   redrive_group: string;
 }
 
-export function dlqTarget(ctx: CliContext, options: { group: string; topic?: string }): DlqTarget {
-  const sourceTopic = options.topic ?? ctx.config.topics.tenantEvents;
+/** The dead-letter topic of `group` on `sourceTopic`, and the group that marks how far it is redriven. */
+export function dlqTarget(group: string, sourceTopic: string): DlqTarget {
   return {
-    group: options.group,
+    group,
     source_topic: sourceTopic,
-    dlq_topic: deadLetterTopicFor(sourceTopic, options.group),
-    redrive_group: redriveGroupFor(options.group),
+    dlq_topic: deadLetterTopicFor(sourceTopic, group),
+    redrive_group: redriveGroupFor(group),
   };
 }
 
@@ -59,12 +58,6 @@ export function rangesOf(partitions: DlqPartition[], { all = false, limit }: { a
   });
 }
 
-export function headerText(headers: IHeaders | undefined, name: string): string | null {
-  const raw = headers?.[name];
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  return first === undefined ? null : first.toString();
-}
-
 export interface DeadLetterSummary {
   partition: number;
   offset: string;
@@ -95,8 +88,8 @@ function snakeInfo(info: DeadLetterInfo | null): DeadLetterSummary['dlq'] {
 }
 
 export function summarize({ partition, message }: RangeMessage, redrivenUpTo: Map<number, string>): DeadLetterSummary {
-  let type = headerText(message.headers, 'ce_type');
-  let id = headerText(message.headers, 'ce_id');
+  let type = headerText(message.headers, 'ce_type') ?? null;
+  let id = headerText(message.headers, 'ce_id') ?? null;
   if (!type || !id) {
     try {
       const value = JSON.parse(message.value?.toString('utf8') ?? 'null') as { type?: unknown; id?: unknown } | null;

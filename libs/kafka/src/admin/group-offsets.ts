@@ -1,21 +1,8 @@
 import type { Admin } from 'kafkajs';
-import { CliError } from './cli-error.ts';
+import { UnknownPartitionError, UnknownTopicError } from './admin-errors.ts';
 
 /** Where to move a consumer group: `earliest`, `latest`, a time, or one offset for every partition. */
 export type ResetTarget = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'time'; at: Date } | { kind: 'offset'; offset: bigint };
-
-export function parseResetTarget(text: string): ResetTarget {
-  if (text === 'earliest' || text === 'latest') return { kind: text };
-  if (/^\d+$/.test(text)) return { kind: 'offset', offset: BigInt(text) };
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return { kind: 'time', at: new Date(text) };
-  throw new CliError(`--to ${JSON.stringify(text)} is not earliest, latest, an ISO 8601 time (2026-11-22T10:00:00Z) or an offset (a whole number)`);
-}
-
-export function describeTarget(target: ResetTarget): string {
-  if (target.kind === 'time') return target.at.toISOString();
-  if (target.kind === 'offset') return `offset ${target.offset}`;
-  return target.kind;
-}
 
 export interface GroupState {
   state: string;
@@ -55,14 +42,14 @@ export async function planReset(
   partitionFilter?: number,
 ): Promise<PartitionPlan[]> {
   const topics = await admin.listTopics();
-  if (!topics.includes(topic)) throw new CliError(`Topic ${topic} does not exist (check --topic and KAFKA_TOPIC_PREFIX)`);
+  if (!topics.includes(topic)) throw new UnknownTopicError(topic);
   const ends = await admin.fetchTopicOffsets(topic);
   const byTime = target.kind === 'time' ? await admin.fetchTopicOffsetsByTimestamp(topic, target.at.getTime()) : [];
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
   const currentOf = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, offset]));
 
   if (partitionFilter !== undefined && !ends.some((end) => end.partition === partitionFilter)) {
-    throw new CliError(`Topic ${topic} has no partition ${partitionFilter} (it has ${ends.length})`);
+    throw new UnknownPartitionError(topic, partitionFilter, ends.length);
   }
   return ends
     .filter((end) => partitionFilter === undefined || end.partition === partitionFilter)
