@@ -3,6 +3,9 @@
 
 const LIBS = ['type:contract', 'type:util', 'type:data', 'type:infra', 'type:service', 'type:testing'];
 
+/** The HTTP server and its plugins: for projects tagged `runtime:http` only. */
+export const HTTP_SERVER_PACKAGES = ['fastify', 'fastify-plugin', '@fastify/*'];
+
 /** @type {Array<{ sourceTag: string, onlyDependOnLibsWithTags?: string[], notDependOnLibsWithTags?: string[] }>} */
 export const depConstraints = [
   // The event contract stands alone: every producer and consumer depends on it, never the reverse.
@@ -23,8 +26,10 @@ export const depConstraints = [
   // Tools compose each other (the fault suite starts the e2e stack, which starts the services through
   // the launchers); apps and libs never import a tool.
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...LIBS, 'type:client', 'type:tool'] },
-  // Workers run without an HTTP server: libs that need one carry `runtime:http`.
-  { sourceTag: 'runtime:worker', notDependOnLibsWithTags: ['runtime:http'] },
+  // Workers and the CLI run without an HTTP server: they import no HTTP server package, nor a
+  // project tagged `runtime:http` (tenant-api; a lib that needs fastify carries the tag too).
+  { sourceTag: 'runtime:worker', notDependOnLibsWithTags: ['runtime:http'], bannedExternalImports: HTTP_SERVER_PACKAGES },
+  { sourceTag: 'runtime:cli', notDependOnLibsWithTags: ['runtime:http'], bannedExternalImports: HTTP_SERVER_PACKAGES },
 ];
 
 /**

@@ -1,7 +1,5 @@
-import { MAIN_DATABASE } from '@tenantry/control-db';
-import type { TenantDatabases } from '@tenantry/tenant-databases';
-import { tenantDatabaseOf, type TenantEvent } from '@tenantry/tenant-events';
-import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
+import type { TenantDatabases, TenantSchemaOrm } from '@tenantry/tenant-databases';
+import { MAIN_TENANT_DATABASE, tenantDatabaseOf, type TenantEvent } from '@tenantry/tenant-events';
 import { TenantDatabaseUnreachableError, isDatabaseUnreachable } from './database-outage.ts';
 
 /**
@@ -14,11 +12,11 @@ export async function currentTenantDatabase(databases: TenantDatabases, event: T
   try {
     placed = await databases.placementOf(event.subject);
   } catch (error) {
-    throw isDatabaseUnreachable(error) ? new TenantDatabaseUnreachableError(MAIN_DATABASE, error) : error;
+    throw isDatabaseUnreachable(error) ? new TenantDatabaseUnreachableError(MAIN_TENANT_DATABASE, error) : error;
   }
   if (placed) return placed;
   const { tenant } = event.data as { tenant?: { database?: string } };
-  return tenant ? tenantDatabaseOf(tenant) : MAIN_DATABASE;
+  return tenant ? tenantDatabaseOf(tenant) : MAIN_TENANT_DATABASE;
 }
 
 /**

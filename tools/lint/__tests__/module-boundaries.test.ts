@@ -66,7 +66,7 @@ test('an app cannot import another app', async () => {
 });
 
 test('a worker cannot import a lib tagged runtime:http', async () => {
-  // No lib carries runtime:http yet, so tag one in the graph the rule has cached in this process.
+  // No lib carries runtime:http (only the app tenant-api), so tag one in the graph the rule has cached in this process.
   await boundaryErrors('apps/provisioner/src/boundary-probe.ts', 'export {};\n');
   const graph = (globalThis as GraphGlobal).projectGraph;
   const auth = graph?.nodes['@tenantry/auth'];
@@ -85,6 +85,17 @@ test('a worker cannot import a lib tagged runtime:http', async () => {
   } finally {
     auth.data.tags = tags;
   }
+});
+
+test('a worker and the CLI cannot import the HTTP server; tenant-api (runtime:http) can', async () => {
+  const fastify = "import Fastify from 'fastify';\nexport const probe = Fastify;\n";
+  expect(await boundaryErrors('apps/provisioner/src/boundary-probe.ts', fastify)).toEqual([
+    expect.stringContaining('tagged with "runtime:worker" is not allowed to import "fastify"'),
+  ]);
+  expect(await boundaryErrors('apps/cli/src/boundary-probe.ts', "import fp from 'fastify-plugin';\nexport const probe = fp;\n")).toEqual([
+    expect.stringContaining('tagged with "runtime:cli" is not allowed to import "fastify-plugin"'),
+  ]);
+  expect(await boundaryErrors('apps/tenant-api/src/boundary-probe.ts', fastify)).toEqual([]);
 });
 
 test('the generated HTTP client (type:client) is for tools only: an app cannot import it', async () => {
