@@ -1,12 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeTenantForTest } from '@tenantry/tenant-archive/testing';
+import { MANIFEST_ENTRY, PARTS } from '@tenantry/tenant-archive';
+import { readArchiveEntries, removeTenantForTest, writeArchiveEntries } from '@tenantry/tenant-archive/testing';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import pg from 'pg';
 import { runCli } from '../../cli/__tests__/run-cli.ts';
-import { createActiveTenant, seedTenantRows, tableContents } from '../archive/tenant-fixture.ts';
+import { createActiveTenant, installationFootprint, seedTenantRows, startInvoiceWriter, tableContents } from '../archive/tenant-fixture.ts';
 import { startStack, type Stack } from '../stack.ts';
 
 // Export → remove → import of one tenant through the operator CLI, the three services running as
@@ -95,4 +96,132 @@ it('export, remove and import of the same tenant gives back every row, its contr
   stack.start('dte-sync');
   expect((await stack.request('PATCH', `/v1/tenants/${id}`, { address: 'Av. Restaurada 42' }, token)).status).toBe(200);
   await waitFor('issuer follows after the import', async () => (await db.query(`select address from ${schema}.issuer`)).rows[0]?.address === 'Av. Restaurada 42', { timeoutMs: 30_000 });
+}, 180_000);
+
+it('an export taken while the tenant writes holds whole transactions only, and its counts match its contents', async () => {
+  const id = await createActiveTenant(stack, { name: 'Escritura Continua SpA', address: 'Calle 1', commune: 'Ñuñoa', city: 'Santiago' });
+  await seedTenantRows(db, id, 5_000);
+  const writer = startInvoiceWriter(stack.db.url, id, 1_000_000);
+  let exported;
+  try {
+    await waitFor('writer going', async () => writer.committed() >= 20, { timeoutMs: 30_000 });
+    const committedBefore = writer.committed();
+    exported = await cli(['tenants', 'export', id, '--out', join(work, 'under-load.tar')]);
+    const committedAfter = writer.committed();
+    expect(exported.code).toBe(0);
+    const counts = exported.json.manifest.row_counts;
+    // Invoice and lines commit together: a snapshot never holds an invoice without its 3 lines.
+    expect(counts.invoice_lines).toBe(3 * counts.invoices);
+    expect(counts.invoices).toBeGreaterThanOrEqual(5_000 + committedBefore);
+    expect(counts.invoices).toBeLessThanOrEqual(5_000 + committedAfter + 1);
+    await waitFor('writer still going after the export', async () => writer.committed() >= committedAfter + 20, { timeoutMs: 30_000 });
+  } finally {
+    await writer.stop();
+  }
+  // Restored as a clone beside the original, the archive holds exactly what its manifest counted,
+  // and the writer's invoices in it are a gap-free prefix of what it committed.
+  const clone = await cli(['tenants', 'import', join(work, 'under-load.tar'), '--as-new']);
+  expect(clone.stderr).toBe('');
+  expect(clone.code).toBe(0);
+  const cloneSchema = schemaNameFor(clone.json.tenant.id);
+  const contents = await tableContents(db, cloneSchema);
+  expect(Object.fromEntries(Object.entries(contents).map(([table, rows]) => [table, rows.length]))).toEqual(exported.json.manifest.row_counts);
+  const { rows: [shape] } = await db.query(
+    `select count(*)::int as written, max(folio)::int - 999999 as highest,
+            (select count(*)::int from ${cloneSchema}.invoices i where (select count(*) from ${cloneSchema}.invoice_lines l where l.invoice_id = i.id) <> 3) as partial
+       from ${cloneSchema}.invoices where folio >= 1000000`,
+  );
+  expect(shape).toEqual({ written: exported.json.manifest.row_counts.invoices - 5_000, highest: exported.json.manifest.row_counts.invoices - 5_000, partial: 0 });
+}, 180_000);
+
+it('refuses a tampered, partial or too new archive with its code and leaves no schema, role or control row', async () => {
+  const id = await createActiveTenant(stack, { name: 'Archivo Alterado SpA', address: 'Calle 2', commune: 'Maipú', city: 'Santiago' });
+  await seedTenantRows(db, id, 500);
+  const file = join(work, 'to-tamper.tar');
+  expect((await cli(['tenants', 'export', id, '--out', file])).code).toBe(0);
+  await removeTenantForTest({ controlUrl: stack.db.url, controlSchema: 'control', tenantDatabaseUrl: stack.db.url }, id);
+  const entries = await readArchiveEntries(file);
+  const manifest = JSON.parse(entries.find((e) => e.name === MANIFEST_ENTRY)!.data.toString('utf8'));
+  const withManifest = (change: (m: typeof manifest) => void) => {
+    const copy = structuredClone(manifest);
+    change(copy);
+    return entries.map((e) => (e.name === MANIFEST_ENTRY ? { name: e.name, data: Buffer.from(JSON.stringify(copy)) } : e));
+  };
+  const oneByteChanged = entries.map((e) => {
+    if (e.name !== PARTS.schema) return e;
+    const data = Buffer.from(e.data);
+    data[Math.floor(data.length / 2)] ^= 0x01;
+    return { name: e.name, data };
+  });
+  const cases: [string, typeof entries, string, string[]][] = [
+    ['one byte changed', oneByteChanged, 'TNT_ERR_ARCHIVE_CHECKSUM_MISMATCH', []],
+    ['a part missing', entries.filter((e) => e.name !== PARTS.members), 'TNT_ERR_ARCHIVE_PART_MISSING', []],
+    ['a newer migration version', withManifest((m) => (m.schema_version = 'Migration20991231000000_from_the_future')), 'TNT_ERR_ARCHIVE_SCHEMA_TOO_NEW', []],
+    ['another format version', withManifest((m) => (m.format_version = 2)), 'TNT_ERR_ARCHIVE_FORMAT_UNSUPPORTED', []],
+    // Checksums intact but the counts lie: found only once the schema is restored, which is then undone.
+    ['counts that lie', withManifest((m) => (m.row_counts.invoices += 1)), 'TNT_ERR_ARCHIVE_CONTENT_MISMATCH', []],
+    ['counts that lie, as a clone', withManifest((m) => (m.row_counts.invoices += 1)), 'TNT_ERR_ARCHIVE_CONTENT_MISMATCH', ['--as-new']],
+  ];
+  const footprint = await installationFootprint(db);
+  for (const [what, altered, code, flags] of cases) {
+    const alteredFile = join(work, `tampered-${cases.findIndex((c) => c[0] === what)}.tar`);
+    await writeArchiveEntries(alteredFile, altered);
+    const refused = await runCli(['tenants', 'import', alteredFile, ...flags], stack.env);
+    expect({ what, code: refused.code, refusal: refused.stderr.includes(code) }).toEqual({ what, code: 2, refusal: true });
+    expect(await installationFootprint(db)).toEqual(footprint);
+  }
+  // Not a tar file at all.
+  const garbage = join(work, 'garbage.tar');
+  await writeFile(garbage, 'not an archive');
+  const refused = await runCli(['tenants', 'import', garbage], stack.env);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('TNT_ERR_ARCHIVE_INVALID');
+  // The untouched archive imports.
+  expect((await cli(['tenants', 'import', file])).code).toBe(0);
+  expect((await installationFootprint(db)).tenants).toContain(id);
+}, 180_000);
+
+it('--as-new gives an independent clone: its own id, slug, schema and role; writes to it never reach the original', async () => {
+  const token = await stack.token();
+  const id = await createActiveTenant(stack, { name: 'Plantilla Base SpA', rut: '96.790.240-3', address: 'Calle 3', commune: 'Ñuñoa', city: 'Santiago' });
+  await seedTenantRows(db, id, 300);
+  const file = join(work, 'template.tar');
+  expect((await cli(['tenants', 'export', id, '--out', file])).code).toBe(0);
+  const original = await tableContents(db, schemaNameFor(id));
+
+  const imported = await cli(['tenants', 'import', file, '--as-new']);
+  expect(imported.stderr).toBe('');
+  expect(imported.code).toBe(0);
+  const clone = imported.json.tenant;
+  expect(clone.id).not.toBe(id);
+  expect(clone.slug).not.toBe((await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body.slug);
+  expect(clone.rut).toBeNull();
+  expect(clone.version).toBe(2);
+  const cloneSchema = schemaNameFor(clone.id);
+  await waitFor('clone active with its members', async () => {
+    const read = (await stack.request('GET', `/v1/tenants/${clone.id}`, undefined, token)).body;
+    return read.status === 'active' && read.members.length === 2;
+  }, { timeoutMs: 30_000 });
+  const copied = await tableContents(db, cloneSchema);
+  expect(copied.invoices).toEqual(original.invoices);
+  expect(copied.invoice_lines).toEqual(original.invoice_lines);
+
+  // The clone's own role writes in the clone only, and cannot read the original.
+  const cloneRole = new URL(stack.db.url);
+  cloneRole.username = roleNameFor(clone.id);
+  const app = new pg.Client({ connectionString: cloneRole.toString() });
+  await app.connect();
+  try {
+    await app.query(`insert into invoices (document_type, folio) values (33, 777777)`);
+    await expect(app.query(`select 1 from ${schemaNameFor(id)}.invoices limit 1`)).rejects.toThrow(/permission denied/);
+  } finally {
+    await app.end();
+  }
+  expect((await db.query(`select count(*)::int as n from ${schemaNameFor(id)}.invoices where folio = 777777`)).rows[0].n).toBe(0);
+  expect((await db.query(`select count(*)::int as n from ${cloneSchema}.invoices where folio = 777777`)).rows[0].n).toBe(1);
+
+  // dte-sync serves the clone on its own versions; the original's issuer stays as it was.
+  expect((await stack.request('PATCH', `/v1/tenants/${clone.id}`, { address: 'Av. Clonada 9' }, token)).status).toBe(200);
+  await waitFor('clone issuer follows', async () => (await db.query(`select address from ${cloneSchema}.issuer`)).rows[0]?.address === 'Av. Clonada 9', { timeoutMs: 30_000 });
+  expect((await db.query(`select address, rut from ${schemaNameFor(id)}.issuer`)).rows[0]).toEqual({ address: 'Calle 3', rut: '96790240-3' });
 }, 180_000);

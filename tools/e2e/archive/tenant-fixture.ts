@@ -41,3 +41,43 @@ export async function tableContents(db: pg.ClientBase, schema: string): Promise<
   }
   return contents;
 }
+
+/** Invoices of 3 lines each, one transaction per invoice, until stopped: a tenant that keeps working. */
+export function startInvoiceWriter(url: string, tenantId: string, firstFolio: number) {
+  const s = schemaNameFor(tenantId);
+  const client = new pg.Client({ connectionString: url });
+  let committed = 0;
+  let stopped = false;
+  const loop = (async () => {
+    await client.connect();
+    for (let folio = firstFolio; !stopped; folio += 1) {
+      await client.query('begin');
+      const { rows } = await client.query<{ id: string }>(`insert into ${s}.invoices (document_type, folio) values (33, $1) returning id`, [folio]);
+      await client.query(
+        `insert into ${s}.invoice_lines (invoice_id, line_number, description, quantity, unit_price, line_total)
+         select $1, l, 'línea ' || l, 1, 100, 100 from generate_series(1, 3) l`,
+        [rows[0].id],
+      );
+      await client.query('commit');
+      committed += 1;
+    }
+  })();
+  return {
+    committed: () => committed,
+    async stop() {
+      stopped = true;
+      await loop;
+      await client.end();
+    },
+  };
+}
+
+/** Tenant schemas, tenant roles and tenants of an installation: what an import that was refused must not change. */
+export async function installationFootprint(db: pg.ClientBase) {
+  const { rows } = await db.query<{ schemas: string[]; roles: string[]; tenants: string[] }>(
+    `select (select coalesce(array_agg(nspname::text order by nspname), '{}') from pg_namespace where nspname ~ '^tenant_[0-9a-f]{32}') as schemas,
+            (select coalesce(array_agg(rolname::text order by rolname), '{}') from pg_roles where rolname ~ '^tenant_[0-9a-f]{32}_app$') as roles,
+            (select coalesce(array_agg(id::text order by id), '{}') from control.tenants) as tenants`,
+  );
+  return rows[0];
+}
