@@ -4,3 +4,4 @@ export { readArchive } from './format/read-archive.ts';
 export { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, MANIFEST_ENTRY, PARTS, type ArchiveManifest } from './format/manifest.ts';
 export { TenantArchiveError } from './errors.ts';
 export type { TenantArchiveDeps } from './deps.ts';
+export { createExportStore, type ExportStore, type ExportRecord } from './export/export-store.ts';

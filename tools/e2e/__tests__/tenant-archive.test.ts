@@ -18,10 +18,10 @@ let db: pg.Client;
 let work: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  work = await mkdtemp(join(tmpdir(), 'tenantry-archive-e2e-'));
+  stack = await startStack(undefined, { env: { EXPORT_DIR: join(work, 'api-exports') } });
   db = new pg.Client({ connectionString: stack.db.url });
   await db.connect();
-  work = await mkdtemp(join(tmpdir(), 'tenantry-archive-e2e-'));
 }, 120_000);
 
 afterAll(async () => {
@@ -225,3 +225,27 @@ it('--as-new gives an independent clone: its own id, slug, schema and role; writ
   await waitFor('clone issuer follows', async () => (await db.query(`select address from ${cloneSchema}.issuer`)).rows[0]?.address === 'Av. Clonada 9', { timeoutMs: 30_000 });
   expect((await db.query(`select address, rut from ${schemaNameFor(id)}.issuer`)).rows[0]).toEqual({ address: 'Calle 3', rut: '96790240-3' });
 }, 180_000);
+
+it('POST /v1/tenants/{id}/export answers 202 with where to download; the download is an archive that imports', async () => {
+  const token = await stack.token();
+  const id = await createActiveTenant(stack, { name: 'Exportada Por API SpA', address: 'Calle 4', commune: 'Recoleta', city: 'Santiago' });
+  await seedTenantRows(db, id, 200);
+  const started = await stack.request('POST', `/v1/tenants/${id}/export`, undefined, token);
+  expect(started.status).toBe(202);
+  expect(started.body).toMatchObject({ tenant_id: id, state: 'running', download: `/v1/tenants/${id}/exports/${started.body.id}` });
+  expect(started.headers.get('location')).toBe(started.body.download);
+  const download = await waitFor('archive ready', async () => {
+    const response = await fetch(`${stack.baseUrl}${started.body.download}`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.status === 202) return undefined;
+    return response;
+  }, { timeoutMs: 60_000, intervalMs: 200 });
+  expect(download.status).toBe(200);
+  expect(download.headers.get('content-type')).toBe('application/x-tar');
+  const file = join(work, 'from-api.tar');
+  await writeFile(file, Buffer.from(await download.arrayBuffer()));
+  const clone = await cli(['tenants', 'import', file, '--as-new']);
+  expect(clone.code).toBe(0);
+  expect((await db.query(`select count(*)::int as n from ${schemaNameFor(clone.json.tenant.id)}.invoices`)).rows[0].n).toBe(200);
+  // An export id that was never issued for this tenant.
+  expect((await stack.request('GET', `/v1/tenants/${id}/exports/0193a000-0000-7000-8000-000000000000`, undefined, token)).status).toBe(404);
+}, 120_000);

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readTenantControlRows, TenantNotFoundError } from '@tenantry/control-db';
+import { InvalidStateError, readTenantControlRows, readTenantPlacement, TenantNotFoundError } from '@tenantry/control-db';
+import type { Pool } from 'pg';
 import { dumpTenantSchema } from '@tenantry/tenant-schema';
 import type { TenantArchiveDeps } from '../deps.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, PARTS, type ArchiveManifest } from '../format/manifest.ts';
@@ -18,8 +19,7 @@ export interface ExportTenantResult {
  * working meanwhile), its control rows, and the manifest. `outFile` appears only when complete.
  */
 export async function exportTenant(deps: TenantArchiveDeps, tenantId: string, outFile: string): Promise<ExportTenantResult> {
-  const database = await deps.databases.placementOf(tenantId);
-  if (!database) throw new TenantNotFoundError(tenantId);
+  const database = await assertExportable(deps, tenantId);
   const work = await mkdtemp(join(tmpdir(), 'tenantry-export-'));
   try {
     await mkdir(join(work, 'control'));
@@ -48,4 +48,16 @@ export async function exportTenant(deps: TenantArchiveDeps, tenantId: string, ou
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Statuses whose schema is not (or no longer) complete: nothing to export. */
+const UNEXPORTABLE = new Set(['pending_setup', 'setup_failed', 'purged']);
+
+/** The tenant's database, once it is known to exist with a provisioned schema. */
+export async function assertExportable(deps: TenantArchiveDeps, tenantId: string): Promise<string> {
+  const pool = (await deps.orm.em.getConnection().getNativeClient()) as Pool;
+  const placement = await readTenantPlacement(pool, deps.orm.config.get('schema')!, tenantId);
+  if (!placement) throw new TenantNotFoundError(tenantId);
+  if (UNEXPORTABLE.has(placement.status)) throw new InvalidStateError(`Tenant ${tenantId} is ${placement.status}: it has no complete schema to export.`);
+  return placement.database;
 }

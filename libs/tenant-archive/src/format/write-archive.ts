@@ -26,7 +26,8 @@ export async function digestParts(dir: string): Promise<ArchiveManifest['parts']
 export async function writeArchive(outFile: string, dir: string, manifest: ArchiveManifest): Promise<void> {
   const partial = `${outFile}.partial`;
   const pack = tar.pack();
-  const written = pipeline(pack, createWriteStream(partial));
+  // Owner-only: an archive holds the tenant's data and its members' e-mails and names.
+  const written = pipeline(pack, createWriteStream(partial, { mode: 0o600 }));
   try {
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     await new Promise<void>((resolve, reject) => pack.entry({ name: MANIFEST_ENTRY, size: manifestBytes.length, mode: 0o644 }, manifestBytes, (error) => (error ? reject(error) : resolve())));
