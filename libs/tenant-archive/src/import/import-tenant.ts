@@ -79,7 +79,8 @@ export async function importTenant(deps: TenantArchiveDeps, file: string, option
       deps.logger.info({ tenant_id: id, from_tenant_id: manifest.tenant_id, database, migrated }, 'tenant imported');
       return { tenant, manifest, migrated };
     } catch (error) {
-      deps.logger.warn({ tenant_id: id, database, err: error }, 'tenant import failed after the schema was restored; dropping it');
+      // The caller reports the error itself; this says what is being undone.
+      deps.logger.info({ tenant_id: id, database, code: (error as { code?: string }).code }, 'tenant import failed after the schema was restored; dropping it');
       await undoTenantSchemaRestore(databaseUrl, id, { dropRole: restored.roleCreated });
       throw error;
     }
