@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { tenantMigrations, LATEST_TENANT_MIGRATION } from '@tenantry/tenant-migrations';
+import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import {
   archiveChecksumMismatch,
   archiveFormatUnsupported,
@@ -24,7 +24,7 @@ const MANIFEST_MAX_BYTES = 1 << 20;
  * version, exactly the parts it lists (no other entry, none twice), each matching its sha256, and a
  * schema version this installation's tenant migrations know (older ones are migrated up later).
  */
-export async function readArchive(file: string, dir: string): Promise<ArchiveManifest> {
+export async function readArchive(file: string, dir: string, migrations: readonly TenantMigration[] = tenantMigrations): Promise<ArchiveManifest> {
   let manifestText: string | undefined;
   const seen = new Set<string>();
   const extract = tar.extract();
@@ -64,7 +64,7 @@ export async function readArchive(file: string, dir: string): Promise<ArchiveMan
     const digest = await fileDigest(join(dir, part));
     if (digest.sha256 !== manifest.parts[part].sha256 || digest.bytes !== manifest.parts[part].bytes) throw archiveChecksumMismatch(file, part);
   }
-  assertKnownSchemaVersion(file, manifest.schema_version);
+  assertKnownSchemaVersion(file, manifest.schema_version, migrations);
   return manifest;
 }
 
@@ -88,7 +88,7 @@ function parseManifest(file: string, text: string): ArchiveManifest {
 }
 
 /** A schema version this installation knows; a newer (or foreign) one cannot be restored here. */
-function assertKnownSchemaVersion(file: string, version: string | null): void {
+function assertKnownSchemaVersion(file: string, version: string | null, migrations: readonly TenantMigration[]): void {
   if (version === null) throw archiveInvalid(file, 'its schema was never migrated (no schema_version)');
-  if (!tenantMigrations.some((migration) => migration.name === version)) throw archiveSchemaTooNew(file, version, LATEST_TENANT_MIGRATION);
+  if (!migrations.some((migration) => migration.name === version)) throw archiveSchemaTooNew(file, version, migrations[migrations.length - 1].name);
 }

@@ -8,7 +8,7 @@ import {
   type TenantControlRows,
 } from '@tenantry/control-db';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
-import { LATEST_TENANT_MIGRATION, tenantMigrations } from '@tenantry/tenant-migrations';
+import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import { migrateTenantSchema, restoreTenantSchema, schemaNameFor, undoTenantSchemaRestore } from '@tenantry/tenant-schema';
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantArchiveDeps } from '../deps.ts';
@@ -25,6 +25,8 @@ export interface ImportTenantOptions {
   traceparent?: string;
   /** Longest wait for a lock while migrating an older schema up (default 10 s). */
   lockTimeoutMs?: number;
+  /** This installation's tenant migrations (default: all of `tenant-migrations/`). */
+  migrations?: readonly TenantMigration[];
 }
 
 export interface ImportTenantResult {
@@ -47,7 +49,8 @@ const LOGIN_STATUSES = new Set(['active', 'pending_setup', 'setup_failed']);
 export async function importTenant(deps: TenantArchiveDeps, file: string, options: ImportTenantOptions = {}): Promise<ImportTenantResult> {
   const work = await mkdtemp(join(tmpdir(), 'tenantry-import-'));
   try {
-    const manifest = await readArchive(file, work);
+    const migrations = options.migrations ?? tenantMigrations;
+    const manifest = await readArchive(file, work, migrations);
     const rows = await readControlRows(file, work, manifest);
     const id = options.asNew ? uuidv7() : manifest.tenant_id;
     const target = {
@@ -69,11 +72,11 @@ export async function importTenant(deps: TenantArchiveDeps, file: string, option
     });
     try {
       assertSameContents(file, manifest, restored);
-      const migrated = await migrateUp(deps, database, target.schemaName, restored.schemaVersion, options.lockTimeoutMs ?? 10_000);
+      const migrated = await migrateUp(deps, database, target.schemaName, migrations, options.lockTimeoutMs ?? 10_000);
       const tenant = await restoreTenantControlRows(
         deps.orm,
         rows,
-        { ...target, schemaVersion: migrated.length ? LATEST_TENANT_MIGRATION : restored.schemaVersion, database, asNew: Boolean(options.asNew) },
+        { ...target, schemaVersion: migrated.length ? migrated[migrated.length - 1] : restored.schemaVersion, database, asNew: Boolean(options.asNew) },
         { traceparent: options.traceparent },
       );
       deps.logger.info({ tenant_id: id, from_tenant_id: manifest.tenant_id, database, migrated }, 'tenant imported');
@@ -119,10 +122,9 @@ function assertSameContents(file: string, manifest: ArchiveManifest, restored: {
   }
 }
 
-async function migrateUp(deps: TenantArchiveDeps, database: string, schemaName: string, version: string | null, lockTimeoutMs: number): Promise<string[]> {
-  if (version === LATEST_TENANT_MIGRATION) return [];
+async function migrateUp(deps: TenantArchiveDeps, database: string, schemaName: string, migrations: readonly TenantMigration[], lockTimeoutMs: number): Promise<string[]> {
   return deps.databases.use(database, async (orm) => {
-    const result = await migrateTenantSchema(orm, schemaName, { migrations: tenantMigrations, lockTimeoutMs });
+    const result = await migrateTenantSchema(orm, schemaName, { migrations, lockTimeoutMs });
     return result.found ? result.applied : [];
   });
 }
