@@ -18,6 +18,7 @@ import { runBurst } from './benchmarks/burst.ts';
 import { runFleet } from './benchmarks/fleet.ts';
 import { runFleetDatabases } from './benchmarks/fleet-databases.ts';
 import { runTenantMove } from './benchmarks/tenant-move.ts';
+import { runTenantArchive } from './benchmarks/tenant-archive.ts';
 import { memoryResult } from './benchmarks/memory.ts';
 
 // kafkajs 2.2.4 schedules a negative setTimeout on Node >= 23 (harmless); keep that warning quiet.
@@ -34,6 +35,7 @@ const RUNNERS: Partial<Record<BenchName, (ctx: BenchContext) => Promise<BenchRes
   fleet: runFleet,
   'fleet-databases': runFleetDatabases,
   'tenant-move': runTenantMove,
+  'tenant-archive': runTenantArchive,
   memory: async () => memoryResult(),
 };
 const TITLES: Record<BenchName, string> = {
@@ -44,6 +46,7 @@ const TITLES: Record<BenchName, string> = {
   fleet: 'Fleet migration',
   'fleet-databases': 'Fleet migration across tenant databases',
   'tenant-move': 'Online tenant move',
+  'tenant-archive': 'Tenant export and import',
   memory: 'Memory',
 };
 

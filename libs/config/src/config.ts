@@ -25,6 +25,8 @@ export interface Config {
    */
   trustProxy: boolean | number | string[];
   bodyLimitBytes: number;
+  /** Where tenant-api writes the archives of `POST /v1/tenants/{id}/export` (created if missing). */
+  exportDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Tenant events the provisioner handles at once: different tenants in parallel, one tenant's
@@ -77,6 +79,7 @@ const schema = {
     LOGIN_ACCOUNT_RATE_LIMIT_MAX: { type: 'integer', minimum: 0, default: 10 },
     TRUST_PROXY: { type: 'string', default: 'false' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 1048576 },
+    EXPORT_DIR: { type: 'string', minLength: 1, default: '.data/exports' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     // Each in-flight provisioning holds a pooled connection; 32 keeps a few replicas well under
     // PostgreSQL's default max_connections (100).
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAccountRateLimitMax: raw.LOGIN_ACCOUNT_RATE_LIMIT_MAX as number,
     trustProxy: parseTrustProxy(str('TRUST_PROXY')!),
     bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
+    exportDir: str('EXPORT_DIR')!,
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,

@@ -68,3 +68,4 @@ export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type Schem
 export * from './databases/index.ts';
 export * from './moves/index.ts';
 export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
+export * from './archive/index.ts';

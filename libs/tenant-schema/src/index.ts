@@ -10,3 +10,4 @@ export * from './fleet/index.ts';
 export * from './move/index.ts';
 export * from './server-probe/index.ts';
 export * from './statistics/index.ts';
+export * from './archive/index.ts';

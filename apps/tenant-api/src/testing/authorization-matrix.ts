@@ -51,6 +51,9 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { route: 'POST /v1/tenants/{id}/provision',             statuses: [401, 404, 403, 403, 403, 403, 404, 202] },
   // The fixture tenant is not provisioned: a superuser's move is refused (409), after authorization.
   { route: 'POST /v1/tenants/{id}/move',                  statuses: [401, 404, 403, 403, 403, 403, 404, 409] },
+  // The fixture tenant is not provisioned: nothing to export yet (409), after authorization.
+  { route: 'POST /v1/tenants/{id}/export',                statuses: [401, 404, 409, 403, 403, 403, 404, 409] },
+  { route: 'GET /v1/tenants/{id}/exports/{export_id}',    statuses: [401, 404, 404, 403, 403, 403, 404, 404] },
   { route: 'POST /v1/tenants/{id}/switch',                statuses: [401, 404, 200, 200, 200, 200, 404, 403] },
   { route: 'GET /v1/tenants/{id}/statistics',             statuses: [401, 404, 200, 200, 200, 200, 404, 200] },
   { route: 'GET /v1/tenants/{id}/events',                 statuses: [401, 404, 200, 403, 403, 200, 404, 200] },
