@@ -6,7 +6,7 @@ import { readArchiveEntries, removeTenantForTest, writeArchiveEntries } from '@t
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import pg from 'pg';
-import { runCli } from '../../../apps/cli/src/__tests__/run-cli.ts';
+import { runCli } from '../run-cli.ts';
 import { createActiveTenant, installationFootprint, seedTenantRows, startInvoiceWriter, tableContents } from '../archive/tenant-fixture.ts';
 import { startStack, type Stack } from '../stack.ts';
 

@@ -1,7 +1,7 @@
 import { createControlOrm, createTenant, createUser, migrateControlSchema, readTenantDatabases, type ControlOrm } from '@tenantry/control-db';
 import { createPostgresCluster, createTestDatabase, freePort, type PostgresCluster, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
-import { runCli, type CliResult } from './run-cli.ts';
+import { runCli, type CliResult } from '@tenantry/e2e/run-cli';
 
 // `databases add|list|drain|open` as an operator runs them, against a real control database and a
 // real second PostgreSQL server of the test's own. Every URL carries a password, and no output may

@@ -11,7 +11,7 @@ import { createTestKafkaClient, deleteTopics, readTopic, testLogger, uniqueName,
 import { createTenantEvent, toKafkaMessage, type TenantEvent } from '@tenantry/tenant-events';
 import { buildTenantSnapshot } from '@tenantry/tenant-events/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
-import { runCli } from './run-cli.ts';
+import { runCli } from '@tenantry/e2e/run-cli';
 
 // Dead letters end to end: a poison message reaches <topic>.<group>.dlq with its error while the
 // partition goes on; `dlq list|show` describe it; after the fix `dlq redrive` makes it processed.

@@ -3,7 +3,7 @@ import { committedOffsets, createTestKafkaClient, deleteTopics, testLogger, uniq
 import { createTenantEvent, toKafkaMessage } from '@tenantry/tenant-events';
 import { buildTenantSnapshot } from '@tenantry/tenant-events/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
-import { runCli } from './run-cli.ts';
+import { runCli } from '@tenantry/e2e/run-cli';
 
 // `replay offsets` against a real broker: refuses while the group is active, the dry run counts
 // per partition, a reset to earliest while stopped makes the group read everything again.

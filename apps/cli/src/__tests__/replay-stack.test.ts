@@ -5,7 +5,7 @@ import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import type { Kafka as KafkaClient } from 'kafkajs';
 import { canLoginAs, startStack, type Stack } from '@tenantry/e2e/stack';
-import { runCli } from './run-cli.ts';
+import { runCli } from '@tenantry/e2e/run-cli';
 
 // The operator's replay tools against the whole stack (tenant-api, provisioner, dte-sync as
 // processes): reset dte-sync to earliest and restart it without applying anything twice; republish

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
-const CLI_MAIN = resolve(import.meta.dirname, '../main.ts');
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+// Run by path, not imported: the CLI is an app, and its own tests use this helper too.
+const CLI_MAIN = resolve(REPO_ROOT, 'apps/cli/src/main.ts');
 
 export interface CliResult {
   code: number | null;
