@@ -4,6 +4,7 @@ import { createDeadLetterPublisher } from './dead-letter.ts';
 import { KafkaPlumbingError, RetriesExhaustedError, RetryAbortedError, describeError } from './errors.ts';
 import { KeyLanes, createLimiter, laneOf } from './key-lanes.ts';
 import { createIdempotentProducer, type IdempotentProducer } from './producer.ts';
+import { inMessageSpan } from './message-trace.ts';
 import { createRetry, type RetryOptions } from './retry.ts';
 
 /** What a handler receives: one Kafka record plus where it came from. */
@@ -129,17 +130,20 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     try {
       await retry((n) => {
         attempt = n;
-        return handle({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers ?? {},
-          timestamp: message.timestamp,
-          attempt: n,
-          park,
-        });
+        // Each try is a CONSUMER span continuing the producer's trace (message-trace.ts).
+        return inMessageSpan({ topic, partition, groupId, attempt: n }, message, () =>
+          handle({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: message.headers ?? {},
+            timestamp: message.timestamp,
+            attempt: n,
+            park,
+          }),
+        );
       });
     } catch (error) {
       if (error instanceof RetryAbortedError) {
