@@ -17,6 +17,8 @@ export interface OtlpReceiver {
   /** `http://127.0.0.1:<port>`: OTEL_EXPORTER_OTLP_ENDPOINT for the services. */
   endpoint: string;
   spans: ReceivedSpan[];
+  /** Export requests received (also counted when `keepSpans` is false). */
+  exports(): number;
   close(): Promise<void>;
 }
 
@@ -33,16 +35,23 @@ function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
 
 /**
  * A minimal OTLP/HTTP receiver for `http/json` (OTEL_EXPORTER_OTLP_PROTOCOL=http/json): collects
- * the spans POSTed to /v1/traces, answers 200 with an empty ExportTraceServiceResponse.
+ * the spans POSTed to /v1/traces, answers 200 with an empty ExportTraceServiceResponse. With
+ * `keepSpans: false` it accepts any protocol's body and only counts the exports (the bench).
  */
-export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
+export async function startOtlpReceiver({ port = 0, keepSpans = true }: { port?: number; keepSpans?: boolean } = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  let exports = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.method !== 'POST' || request.url !== '/v1/traces') {
         response.writeHead(404).end();
+        return;
+      }
+      exports++;
+      if (!keepSpans) {
+        response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/json' }).end();
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -70,6 +79,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${bound}`,
     spans,
+    exports: () => exports,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -19,9 +19,20 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      LOG_LEVEL: 'info',
     },
   });
 }, 120_000);
+
+type LogLine = { service: string; msg: string; trace_id?: string; tenant_id?: string; event_id?: string; event_type?: string; req?: { method: string; url: string } };
+
+/** The services' JSON log lines so far. */
+function logLines(): LogLine[] {
+  return stack.logs.flatMap((line) => {
+    const match = /^\[([\w-]+)\] (\{.*\})$/.exec(line);
+    return match ? [{ service: match[1], ...JSON.parse(match[2]) }] : [];
+  });
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -79,6 +90,18 @@ it('one POST /v1/tenants is one trace across tenant-api, the relay, the provisio
   expect(new Set(consumers.map((span) => span.service))).toEqual(new Set(['tenant-api', 'provisioner', 'dte-sync']));
   // The provisioner's database work is inside its consumer span's subtree.
   expect(spans.some((span) => span.service === 'provisioner' && span.name.startsWith('pg.query'))).toBe(true);
+
+  // Log lines: the request's carry its trace id; each worker line about the tenant's events carries
+  // the same trace id with the event's id and type.
+  const traceId = roots[0].traceId;
+  const lines = logLines();
+  const request = lines.find((line) => line.msg === 'incoming request' && line.req?.method === 'POST' && line.req.url === '/v1/tenants');
+  expect(request?.trace_id).toBe(traceId);
+  for (const service of ['provisioner', 'dte-sync']) {
+    const handling = lines.filter((line) => line.service === service && line.tenant_id === created.id && line.event_id);
+    expect(handling.length).toBeGreaterThan(0);
+    expect(handling.every((line) => line.trace_id === traceId && typeof line.event_type === 'string')).toBe(true);
+  }
 
   // The stored event carries the outbox span's context (CloudEvents distributed tracing).
   const [row] = await stack.query<{ event: { traceparent: string } }>(`select event from control.tenant_events where tenant_id = $1 and type = 'TenantCreated'`, [created.id]);
