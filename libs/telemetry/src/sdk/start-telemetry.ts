@@ -42,6 +42,10 @@ export function startTelemetry({ serviceName, env = process.env }: StartTelemetr
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME, when set, is read by the SDK's env resource detector and wins.
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
+    // Traces only: metrics are Prometheus' (prom-client, /metrics), and nothing here emits OTel logs.
+    // Left to the env the SDK would also start an OTLP metrics pipeline recording every request.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: untraced }),
       // Route spans (name = route pattern) through fastify's diagnostics channel, no plugin to register.
