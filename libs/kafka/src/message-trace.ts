@@ -22,10 +22,11 @@ function headerText(headers: IHeaders, name: string): string | undefined {
   return first === undefined ? undefined : first.toString();
 }
 
-/** Runs the handling of one record inside a CONSUMER span (see @tenantry/telemetry). */
+/** Runs the handling of one record inside a CONSUMER span continuing `parent` (its messageTraceContext). */
 export function inMessageSpan<T>(
   where: { topic: string; partition: number; groupId: string; attempt: number },
   message: KafkaMessage,
+  parent: TraceContextFields,
   work: () => Promise<T>,
 ): Promise<T> {
   const headers = message.headers ?? {};
@@ -38,7 +39,7 @@ export function inMessageSpan<T>(
     ...optional('messaging.message.id', headerText(headers, 'ce_id')),
     ...optional('tenantry.event.type', headerText(headers, 'ce_type')),
   };
-  return inConsumerSpan({ system: 'kafka', destination: where.topic, attributes }, messageTraceContext(message), work);
+  return inConsumerSpan({ system: 'kafka', destination: where.topic, attributes }, parent, work);
 }
 
 function optional(name: string, value: string | undefined): Record<string, string> {
