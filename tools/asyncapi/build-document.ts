@@ -198,6 +198,8 @@ export function buildAsyncApiDocument(): Json {
             'content-type': { const: CLOUDEVENTS_CONTENT_TYPE },
             ce_type: { type: 'string', description: 'The event type, so tools can filter without parsing the value.' },
             ce_id: { type: 'string', description: 'The event id.' },
+            traceparent: { type: 'string', description: 'W3C trace context of the span that sent the message (the relay\'s or the provisioner\'s producer span); a consumer continues the trace from it, else from the event\'s own traceparent.' },
+            tracestate: { type: 'string', description: 'W3C trace state sent with traceparent.' },
           },
         },
         DeadLetterHeaders: {

@@ -1,6 +1,6 @@
 /** `npm run bench -- [--only a,b] [--quick] [--fleet N] [--fleet-full] [--fleet-scale N] [--out DIR]`. Pure: see args.spec.ts. */
 
-export const BENCHMARKS = ['post-to-active', 'burst', 'api-reads', 'event-latency', 'fleet', 'fleet-databases', 'tenant-move', 'tenant-archive', 'memory'] as const;
+export const BENCHMARKS = ['post-to-active', 'burst', 'api-reads', 'tracing-overhead', 'event-latency', 'fleet', 'fleet-databases', 'tenant-move', 'tenant-archive', 'memory'] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
 export interface BenchArgs {

@@ -14,6 +14,7 @@ import { startLoadWatch } from './samplers.ts';
 import { runPostToActive } from './benchmarks/post-to-active.ts';
 import { runEventLatency } from './benchmarks/event-latency.ts';
 import { runApiReads } from './benchmarks/api-reads.ts';
+import { runTracingOverhead } from './benchmarks/tracing-overhead.ts';
 import { runBurst } from './benchmarks/burst.ts';
 import { runFleet } from './benchmarks/fleet.ts';
 import { runFleetDatabases } from './benchmarks/fleet-databases.ts';
@@ -31,6 +32,7 @@ const RUNNERS: Partial<Record<BenchName, (ctx: BenchContext) => Promise<BenchRes
   'post-to-active': runPostToActive,
   'event-latency': runEventLatency,
   'api-reads': runApiReads,
+  'tracing-overhead': runTracingOverhead,
   burst: runBurst,
   fleet: runFleet,
   'fleet-databases': runFleetDatabases,
@@ -42,6 +44,7 @@ const TITLES: Record<BenchName, string> = {
   'post-to-active': 'POST → active',
   burst: 'Burst',
   'api-reads': 'API reads',
+  'tracing-overhead': 'Tracing overhead',
   'event-latency': 'Event latency',
   fleet: 'Fleet migration',
   'fleet-databases': 'Fleet migration across tenant databases',

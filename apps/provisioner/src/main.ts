@@ -1,3 +1,4 @@
+import { telemetry } from './tracing.ts';
 import { runWorkerProcess } from '@tenantry/worker-kit';
 import { startTenantMoves } from './tenant-moves.ts';
 import { startProvisioner } from './worker.ts';
@@ -17,6 +18,7 @@ await runWorkerProcess({
     const stop = async () => {
       await moves.stop(); // a move in progress stays open and is resumed by the next runner
       await worker.stop();
+      await telemetry.shutdown(); // exports the spans still buffered
     };
     return { ...worker, stop, group, readyLog: { reports: config.topics.tenantProvisioning, concurrency, spare_schemas: spareSchemas } };
   },

@@ -7,7 +7,7 @@ import problemDetails, { clientErrorProblem, frameworkErrorProblem } from './plu
 import controlDb from './plugins/control-db.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
-import { RequestLogController } from './plugins/request-logging.ts';
+import { RequestLogController, requestTraceFields } from './plugins/request-logging.ts';
 import rateLimit from './plugins/rate-limit.ts';
 import swagger from './plugins/swagger.ts';
 import methodNotAllowed from './plugins/method-not-allowed.ts';
@@ -50,6 +50,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLogController(),
+    childLoggerFactory: (logger, bindings, options, raw) => logger.child({ ...bindings, ...requestTraceFields(raw) }, options),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),

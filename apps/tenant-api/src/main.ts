@@ -1,3 +1,4 @@
+import { telemetry } from './tracing.ts';
 import { ConfigError, loadConfig } from '@tenantry/config';
 import { createLogger } from '@tenantry/logger';
 import { startTenantApi } from './server.ts';
@@ -24,6 +25,7 @@ try {
     }, 15_000);
     force.unref();
     await running.stop();
+    await telemetry.shutdown(); // exports the spans still buffered
     logger.info('stopped');
     process.exit(0);
   };

@@ -5,7 +5,7 @@ import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
 import { TenantNotFoundError } from './errors.ts';
-import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 
 /** One row of the schema-version ledger: what the control schema believes a tenant schema holds, and where. */
 export interface SchemaLedgerEntry {
@@ -135,7 +135,7 @@ export async function recordSchemaVersions(
       const events = changed.map((row) =>
         createTenantEvent('TenantUpdated', { tenant: toTenantSnapshot(row, row.plan_user_limit ?? null, row.move), changed_fields: ['schema_version'] }, {
           tenantversion: row.version,
-          traceparent: meta.traceparent,
+          ...eventTraceContext(meta),
         }),
       );
       const now = new Date();

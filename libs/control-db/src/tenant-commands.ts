@@ -5,7 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Membership, Tenant, type TenantRow } from './entities/index.ts';
-import { OUTBOX_CHANNEL, appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { inSpan } from '@tenantry/telemetry';
+import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
@@ -69,7 +70,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Runs `fn` in one transaction on a fresh fork, mapping unique violations to ConflictError. */
 async function inTransaction<T>(orm: ControlOrm, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
-    return await orm.em.fork().transactional(fn);
+    return await inSpan('control-db transaction', { attributes: { 'db.system.name': 'postgresql' } }, () => orm.em.fork().transactional(fn));
   } catch (error) {
     rethrowUniqueViolation(error);
   }
@@ -243,6 +244,17 @@ export async function recordProvisioningOutcome(
   outcome: ProvisioningOutcome,
   meta: EventMeta = {},
 ): Promise<{ changed: boolean; tenant?: TenantSnapshot }> {
+  return inSpan('control-db transaction record-provisioning-outcome', { attributes: { 'db.system.name': 'postgresql', 'tenantry.tenant.id': id } }, () =>
+    writeProvisioningOutcome(orm, id, outcome, meta),
+  );
+}
+
+async function writeProvisioningOutcome(
+  orm: ControlOrm,
+  id: string,
+  outcome: ProvisioningOutcome,
+  meta: EventMeta,
+): Promise<{ changed: boolean; tenant?: TenantSnapshot }> {
   const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
   const client = await pool.connect();
   try {
@@ -261,7 +273,7 @@ export async function recordProvisioningOutcome(
     const tenant = toTenantSnapshot(updated, row.plan_user_limit ?? null, row.move ?? null);
     const event = createTenantEvent(type, { tenant, ...(outcome.ok ? {} : { error: outcome.error }) } as never, {
       tenantversion: updated.version,
-      traceparent: meta.traceparent,
+      ...eventTraceContext(meta),
     });
     await client.query({
       name: 'tenantry_record_provisioning_outcome',

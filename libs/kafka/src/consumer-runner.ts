@@ -1,9 +1,11 @@
 import type { Logger } from '@tenantry/logger';
+import { traceIdOf } from '@tenantry/telemetry';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Kafka as KafkaClient } from 'kafkajs';
 import { createDeadLetterPublisher } from './dead-letter.ts';
 import { KafkaPlumbingError, RetriesExhaustedError, RetryAbortedError, describeError } from './errors.ts';
 import { KeyLanes, createLimiter, laneOf } from './key-lanes.ts';
 import { createIdempotentProducer, type IdempotentProducer } from './producer.ts';
+import { inMessageSpan, messageTraceContext } from './message-trace.ts';
 import { createRetry, type RetryOptions } from './retry.ts';
 
 /** What a handler receives: one Kafka record plus where it came from. */
@@ -118,38 +120,44 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     park: () => void,
   ): Promise<'done' | 'left'> => {
     const where = { topic, partition, offset: message.offset };
+    // The runner's own lines about this message (retry, dead letter) carry its trace too.
+    const trace = messageTraceContext(message);
+    const traced = { ...where, trace_id: traceIdOf(trace.traceparent) ?? null };
     let attempt = 0;
     const retry = createRetry({
       ...options.retry,
       signal: stopping.signal,
       onRetry: ({ error, attempt: failed, delayMs }) =>
-        log.warn({ ...where, attempt: failed, delayMs, err: error }, 'handler failed, retrying'),
+        log.warn({ ...traced, attempt: failed, delayMs, err: error }, 'handler failed, retrying'),
     });
     const beat = setInterval(() => heartbeat().catch((error) => log.debug({ err: error }, 'heartbeat failed')), HEARTBEAT_EVERY_MS);
     try {
       await retry((n) => {
         attempt = n;
-        return handle({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers ?? {},
-          timestamp: message.timestamp,
-          attempt: n,
-          park,
-        });
+        // Each try is a CONSUMER span continuing the producer's trace (message-trace.ts).
+        return inMessageSpan({ topic, partition, groupId, attempt: n }, message, trace, () =>
+          handle({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: message.headers ?? {},
+            timestamp: message.timestamp,
+            attempt: n,
+            park,
+          }),
+        );
       });
     } catch (error) {
       if (error instanceof RetryAbortedError) {
-        log.info(where, 'consumer stopping: message left uncommitted for redelivery');
+        log.info(traced, 'consumer stopping: message left uncommitted for redelivery');
         return 'left';
       }
       const cause = error instanceof RetriesExhaustedError ? error.cause : error;
       try {
         const dlq = await deadLetters.publish({ topic, partition, message }, cause, attempt);
-        log.error({ ...where, attempts: attempt, dlq, err: cause }, `message dead-lettered: ${describeError(cause)}`);
+        log.error({ ...traced, attempts: attempt, dlq, err: cause }, `message dead-lettered: ${describeError(cause)}`);
       } catch (publishError) {
         // Not committing makes kafkajs fetch the message again, so it is never lost.
         throw new KafkaPlumbingError(`Could not dead-letter ${topic}[${partition}]@${message.offset}: ${describeError(publishError)}`, true, {

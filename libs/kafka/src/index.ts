@@ -8,6 +8,7 @@ export { createRetry, backoffDelay, abortableSleep } from './retry.ts';
 export type { RetryOptions } from './retry.ts';
 export { RETRY_DEFAULTS } from './retry-defaults.ts';
 export { runConsumer } from './consumer-runner.ts';
+export { messageTraceContext } from './message-trace.ts';
 export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
 export {
   deadLetterTopicFor,

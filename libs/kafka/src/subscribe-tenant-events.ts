@@ -6,6 +6,7 @@ import {
   type TenantEvent,
 } from '@tenantry/tenant-events';
 import type { IHeaders, Kafka as KafkaClient } from 'kafkajs';
+import { activeTraceId, traceIdOf } from '@tenantry/telemetry';
 import { createKafkaClient } from './client.ts';
 import { runConsumer, type ConsumedMessage, type RunConsumerOptions } from './consumer-runner.ts';
 
@@ -57,12 +58,6 @@ export interface TenantEventSubscription {
   stop(): Promise<void>;
 }
 
-/** The 32-hex trace id of a W3C traceparent (`00-<trace-id>-<span-id>-<flags>`), when well-formed. */
-function traceIdOf(traceparent: unknown): string | undefined {
-  if (typeof traceparent !== 'string') return undefined;
-  return /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent)?.[1];
-}
-
 function logFields(raw: Record<string, unknown>) {
   const traceparent = typeof raw.traceparent === 'string' ? raw.traceparent : undefined;
   return {
@@ -70,7 +65,7 @@ function logFields(raw: Record<string, unknown>) {
     eventType: raw.type,
     tenantId: raw.subject,
     tenantversion: raw.tenantversion,
-    ...(traceparent ? { traceparent, trace_id: traceIdOf(traceparent) } : {}),
+    ...(traceparent ? { traceparent, trace_id: activeTraceId() ?? traceIdOf(traceparent) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { KafkaPlumbingError, createIdempotentProducer, type IdempotentProducer }
 import { fetchOutboxBatch, markPublished, tryAcquireRelayLock, OUTBOX_CHANNEL } from '@tenantry/control-db';
 import { toKafkaMessage } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
+import { startProducerSpan, traceContextFields } from '@tenantry/telemetry';
 
 /** A failure to publish (kafkajs's own, or our check that every partition acknowledged). */
 function isKafkaError(error: unknown): boolean {
@@ -78,7 +79,28 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishBatch(client: pg.Client, producer: IdempotentProducer): Promise<number> {
     const batch = await fetchOutboxBatch(client, controlSchema, batchSize);
     if (batch.length === 0) return 0;
-    const acknowledged = await producer.send(topic, batch.map((entry) => toKafkaMessage(entry.event)));
+    // One PRODUCER span per event, child of the span that wrote its outbox row (the event's
+    // traceparent); the message's trace headers name it, so each consumer's span is its child.
+    const spans = batch.map((entry) =>
+      startProducerSpan(
+        { system: 'kafka', destination: topic, attributes: { 'messaging.message.id': entry.event.id, 'tenantry.event.type': entry.event.type, 'tenantry.tenant.id': entry.tenantId } },
+        traceContextFields(entry.event),
+      ),
+    );
+    let acknowledged;
+    try {
+      acknowledged = await producer.send(
+        topic,
+        batch.map((entry, index) => {
+          const message = toKafkaMessage(entry.event);
+          return { ...message, headers: { ...message.headers, ...spans[index].headers } };
+        }),
+      );
+    } catch (error) {
+      for (const span of spans) span.end(error);
+      throw error;
+    }
+    for (const span of spans) span.end();
     await markPublished(client, controlSchema, batch.map((entry) => entry.seq));
     published += batch.length;
     if (log.isLevelEnabled('debug')) {

@@ -19,6 +19,8 @@ export interface CreateEventOptions {
   /** Defaults to "tenant-api" on tenant.events and "provisioner" on tenant.provisioning. */
   source?: string;
   traceparent?: string;
+  /** Kept only with a traceparent (the W3C pair travels together). */
+  tracestate?: string;
   /** Defaults to a fresh UUIDv7. Pass one to re-create an event from the event log. */
   id?: string;
   /** Defaults to now; always written as ISO 8601 UTC. */
@@ -72,6 +74,7 @@ export function createTenantEvent(
     datacontenttype: DATA_CONTENT_TYPE,
     tenantversion: options.tenantversion ?? tenant?.version,
     ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    ...(options.traceparent && options.tracestate ? { tracestate: options.tracestate } : {}),
     data,
   } as TenantEvent;
   const problems = validateEvent(event);

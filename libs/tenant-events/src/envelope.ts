@@ -30,5 +30,7 @@ export interface CloudEventEnvelope<TType extends string, TData> {
   tenantversion: number;
   /** W3C trace context of the request that caused the event, when there was one. */
   traceparent?: string;
+  /** W3C `tracestate` sent with `traceparent` (vendor entries), when there was one. Optional within v1. */
+  tracestate?: string;
   data: TData;
 }

@@ -1,11 +1,12 @@
 import type { ConsumedMessage } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
 import { parseEvent, type ParsedEvent } from '@tenantry/tenant-events';
+import { activeTraceId, traceIdOf } from '@tenantry/telemetry';
 import type { Subscriber } from './subscriber.ts';
 
 /**
  * Turns a consumed record into a call of the subscriber for its type, with a child logger that
- * carries the tenant id and traceparent. Invalid events throw EventValidationError (not retriable),
+ * carries the tenant id, traceparent and trace id. Invalid events throw EventValidationError (not retriable),
  * so the runner dead-letters them; unknown and unhandled types are skipped (SPEC §4).
  */
 export function routeEvents<C>(
@@ -33,6 +34,8 @@ export function routeEvents<C>(
     const log = logger.child({
       tenant_id: event.subject,
       traceparent: event.traceparent ?? null,
+      // The consumer span's trace (tracing on) is the event's: one id either way.
+      trace_id: activeTraceId() ?? traceIdOf(event.traceparent) ?? null,
       event_type: event.type,
       event_id: event.id,
       tenantversion: event.tenantversion,

@@ -17,7 +17,7 @@ import { checkTarget, ratio, round } from '../stats.ts';
 import { rutCheckDigit } from '../tenant-bodies.ts';
 
 /** Inserts `count` tenants straight into the control tables (rows as tenant-api writes them), each with the bench user as admin. */
-async function seedTenants(stack: BenchStack, count: number): Promise<string[]> {
+export async function seedTenants(stack: BenchStack, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => uuidv7());
   const rutBase = 10_000_000 + Math.floor(Math.random() * 80_000_000);
   const ruts = ids.map((_, i) => `${rutBase + i}-${rutCheckDigit(String(rutBase + i))}`);

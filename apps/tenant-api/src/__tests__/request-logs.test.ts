@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('request logs', () => {
   async function logsOf(level: 'info' | 'debug', requests: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<void>) {
-    const lines: { level: number; msg: string; req?: { url: string }; res?: { statusCode: number } }[] = [];
+    const lines: { level: number; msg: string; req?: { url: string }; res?: { statusCode: number }; trace_id?: string; tenant_id?: string; user_id?: string }[] = [];
     const destination = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
@@ -63,6 +63,28 @@ describe('request logs', () => {
     expect(lines.map((line) => [line.level, line.msg])).toEqual([
       [20, 'incoming request'],
       [20, 'request completed'],
+    ]);
+  });
+
+  it('carry the trace id of the caller\'s traceparent, the tenant id of the route and, once authenticated, the user id', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const lines = await logsOf('info', async (app) => {
+      const patch = await app.inject({
+        method: 'PATCH',
+        url: `/v1/tenants/${tenantId}`,
+        headers: { ...bearer(t.superToken), traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+        payload: { giro: 'Comercio' },
+      });
+      expect(patch.statusCode).toBe(200);
+      expect((await app.inject({ method: 'POST', url: '/v1/tenants', headers: bearer(t.superToken), payload: { name: 'Sin Traza SpA' } })).statusCode).toBe(201);
+    });
+    const superuserId = (JSON.parse(Buffer.from(t.superToken.split('.')[1], 'base64url').toString()) as { sub: string }).sub;
+    expect(lines.map((line) => [line.msg, line.trace_id, line.tenant_id, line.user_id])).toEqual([
+      ['incoming request', traceId, tenantId, undefined],
+      ['request completed', traceId, tenantId, superuserId],
+      // No traceparent and no SDK in this process: no trace id; a list route names no tenant.
+      ['incoming request', undefined, undefined, undefined],
+      ['request completed', undefined, undefined, superuserId],
     ]);
   });
 });

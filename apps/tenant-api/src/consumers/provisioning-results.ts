@@ -4,6 +4,7 @@ import { runConsumer, type RunningConsumer } from '@tenantry/kafka';
 import { createEventDispatcher } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
 import { waitOutDatabaseOutages } from '@tenantry/worker-kit';
+import { activeTraceId, traceContextFields, traceIdOf } from '@tenantry/telemetry';
 
 export interface ProvisioningResultsOptions {
   kafka: Kafka;
@@ -32,11 +33,11 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
           orm,
           event.subject,
           { ok: true, schemaVersion: event.data.schema_version },
-          { traceparent: event.traceparent },
+          traceContextFields(event),
         );
         if (result.changed) options.onOutcome?.('provisioned');
         logger.info(
-          { tenant_id: event.subject, changed: result.changed, duration_ms: event.data.duration_ms, traceparent: event.traceparent },
+          { tenant_id: event.subject, changed: result.changed, duration_ms: event.data.duration_ms, traceparent: event.traceparent, trace_id: activeTraceId() ?? traceIdOf(event.traceparent) },
           'tenant schema provisioned',
         );
       },
@@ -45,7 +46,7 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
           orm,
           event.subject,
           { ok: false, error: event.data.error },
-          { traceparent: event.traceparent },
+          traceContextFields(event),
         );
         if (result.changed) options.onOutcome?.('failed');
         logger.warn({ tenant_id: event.subject, changed: result.changed, error: event.data.error }, 'tenant provisioning failed');

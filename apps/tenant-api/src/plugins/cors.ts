@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 
 /** Headers a browser script may read from an answer. */
 const EXPOSED_HEADERS = ['etag', 'location', 'retry-after', 'x-request-id', 'www-authenticate', 'idempotent-replayed'];
-const ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'traceparent'];
+const ALLOWED_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'traceparent', 'tracestate'];
 
 /**
  * CORS for the origins in CORS_ORIGINS (`*`: any); nothing registered when the list is empty, so

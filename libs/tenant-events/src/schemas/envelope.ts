@@ -32,6 +32,7 @@ export const envelopeProperties = {
   datacontenttype: { const: DATA_CONTENT_TYPE },
   tenantversion: { type: 'integer', minimum: 1 },
   traceparent: { type: 'string', description: 'W3C trace context' },
+  tracestate: { type: 'string', description: 'W3C trace state sent with traceparent (CloudEvents distributed tracing)' },
 } as const;
 
 export const ENVELOPE_REQUIRED = [

@@ -39,6 +39,8 @@ import {
   tenantListQuerySchema,
 } from '../../schemas/tenant.ts';
 import { pageOf } from '../../schemas/page.ts';
+import type { TraceContextFields } from '@tenantry/telemetry';
+import { traceContextOf } from '../../trace-context.ts';
 
 type IdParams = { id: string };
 type CreateBody = TenantBody & {
@@ -49,11 +51,6 @@ type CreateBody = TenantBody & {
 type ListQuery = TenantListFilter & { limit: number; cursor?: string; offset?: number };
 
 const tenantRef = { $ref: 'Tenant#' } as const;
-
-function traceparentOf(request: FastifyRequest): { traceparent?: string } {
-  const value = request.headers.traceparent;
-  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
-}
 
 /** plan_id and user_limit decide what the tenant pays for: a superuser's fields, whoever else may write the tenant. */
 function requireSuperuserForBilling(request: FastifyRequest, body: TenantBody | null | undefined): void {
@@ -125,7 +122,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       await checkGroup(fields.group_id);
       const adminChoice = await adminFor(request, admin);
       return reply.sendIdempotent<TenantSnapshot>(
-        (idempotency) => createWithSlugRetry({ fields, database }, slugDerived, adminChoice, traceparentOf(request), idempotency).catch(placementProblem),
+        (idempotency) => createWithSlugRetry({ fields, database }, slugDerived, adminChoice, traceContextOf(request), idempotency).catch(placementProblem),
         (tenant) => ({ statusCode: 201, headers: { location: `/v1/tenants/${tenant.id}`, etag: etag(tenant.version) }, body: tenant }),
       );
     },
@@ -136,7 +133,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     { fields, database }: { fields: TenantFields; database?: string },
     slugDerived: boolean,
     admin: { adminUserId: string } | { newAdmin: NewTenantAdmin },
-    meta: { traceparent?: string },
+    meta: TraceContextFields,
     idempotency?: IdempotentCommand<TenantSnapshot>,
   ) {
     for (let attempt = 0; ; attempt++) {
@@ -246,7 +243,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     await checkGroup(patch.group_id);
     const ifMatch = request.headers['if-match'];
     const precondition = ifMatch === undefined ? undefined : { header: ifMatch, accepts: (version: number) => ifMatchAccepts(ifMatch, version) };
-    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch: precondition, ...traceparentOf(request) });
+    const { tenant } = await updateTenant(app.orm, request.params.id, patch, { ifMatch: precondition, ...traceContextOf(request) });
     return reply.header('etag', etag(tenant.version)).send(tenant);
   };
   app.patch<{ Params: IdParams; Body: TenantBody }>('/:id', { schema: patchSchema }, patchHandler);
@@ -265,7 +262,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       requireSuperuser(request);
       return changeTenantStatus(app.orm, request.params.id, action, {
         userStatus: action === 'suspend' ? undefined : request.body?.user_status,
-        ...traceparentOf(request),
+        ...traceContextOf(request),
       });
     },
   });
@@ -285,7 +282,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       await requireTenantAccess(app, request, request.params.id, 'superuser-only');
-      const tenant = await requestProvisioning(app.orm, request.params.id, traceparentOf(request));
+      const tenant = await requestProvisioning(app.orm, request.params.id, traceContextOf(request));
       return reply.status(202).send(tenant);
     },
   );
@@ -303,7 +300,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       await requireTenantAccess(app, request, request.params.id, 'superuser-only');
       requireSuperuser(request);
-      await changeTenantStatus(app.orm, request.params.id, 'deactivate', traceparentOf(request));
+      await changeTenantStatus(app.orm, request.params.id, 'deactivate', traceContextOf(request));
       return reply.status(204).send();
     },
   );

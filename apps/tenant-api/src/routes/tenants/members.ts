@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { addMember, listMembers, removeMember, updateMember, type MemberRole, type MembershipStatus } from '@tenantry/control-db';
 import type { TenantMember } from '@tenantry/tenant-events';
 import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import { memberSchema, tenantIdParamsSchema } from '../../schemas/tenant.ts';
 import { listOf } from '../../schemas/page.ts';
+import { traceContextOf } from '../../trace-context.ts';
 
 const memberParams = {
   type: 'object',
@@ -14,11 +15,6 @@ const memberParams = {
   properties: { id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } },
 } as const;
 const roleSchema = { type: 'string', enum: ['admin', 'developer', 'readonly', 'auditor'] } as const;
-
-function traceparentOf(request: FastifyRequest): { traceparent?: string } {
-  const value = request.headers.traceparent;
-  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? { traceparent: value } : {};
-}
 
 /**
  * The answer to adding a member: the new membership (user id to manage it, role, status, when) and
@@ -83,7 +79,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
       return reply.sendIdempotent<TenantMember>(
-        (idempotency) => addMember(app.orm, request.params.id, request.body, traceparentOf(request), idempotency),
+        (idempotency) => addMember(app.orm, request.params.id, request.body, traceContextOf(request), idempotency),
         (member) => ({
           statusCode: 201,
           headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` },
@@ -111,7 +107,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
-      return updateMember(app.orm, request.params.id, request.params.user_id, request.body, traceparentOf(request));
+      return updateMember(app.orm, request.params.id, request.params.user_id, request.body, traceContextOf(request));
     },
   );
 
@@ -129,7 +125,7 @@ export const memberRoutes: FastifyPluginAsync = async (app) => {
       const self = request.user.sub === request.params.user_id;
       await requireTenantAccess(app, request, request.params.id, self ? ALL_ROLES : ['admin'], { write: true });
       if (!request.params.user_id) throw new ApiError('TNT_ERR_MALFORMED_REQUEST', 'user_id is required.');
-      await removeMember(app.orm, request.params.id, request.params.user_id, traceparentOf(request));
+      await removeMember(app.orm, request.params.id, request.params.user_id, traceContextOf(request));
       return reply.status(204).send();
     },
   );
