@@ -4,7 +4,7 @@ import { readSchemaVersionInClient, countTenantRowsIn } from './tenant-rows.ts';
 import { TenantSchemaError } from '../errors.ts';
 import { connectMove } from '../move/move-connection.ts';
 import { connectionFor, findPgBinDir } from '../move/pg-tools.ts';
-import { schemaNameFor } from '../tenant-names.ts';
+import { schemaNameFor } from '../schema/tenant-names.ts';
 
 export interface TenantSchemaDump {
   schemaName: string;
