@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ExportRecord } from '@tenantry/tenant-archive';
 import { requireTenantAccess } from '../../access.ts';
@@ -87,11 +88,14 @@ export const tenantExportRoutes: FastifyPluginAsync<{ exportDir: string }> = asy
       if (!record) throw new ApiError('TNT_ERR_NOT_FOUND', `Tenant ${id} has no export ${exportId}.`);
       if (record.state === 'running') return reply.status(202).header('retry-after', '2').send(toAnswer(record));
       if (record.state === 'failed') throw new ApiError('TNT_ERR_INVALID_STATE', `Export ${exportId} failed: ${record.error}`);
+      const archive = app.tenantExports.archivePath(id, exportId);
+      // An operator may have removed a fetched archive from EXPORT_DIR.
+      if (!(await stat(archive).catch(() => null))) throw new ApiError('TNT_ERR_NOT_FOUND', `The archive of export ${exportId} is no longer on this server.`);
       return reply
         .type('application/x-tar')
         .header('content-disposition', `attachment; filename="tenant-${id}-${exportId}.tar"`)
         .header('content-length', record.bytes)
-        .send(createReadStream(app.tenantExports.archivePath(id, exportId)));
+        .send(createReadStream(archive));
     },
   );
 };
