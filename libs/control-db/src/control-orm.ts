@@ -1,9 +1,10 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '@tenantry/logger';
+import { quoteIdentifier } from '@tenantry/sql';
 import { Plan, TenantGroup, User, Tenant, Membership, TenantEventRecord } from './entities/index.ts';
 import { controlMigrations } from './migrations/index.ts';
-import { ensureDatabase, quoteIdentifier } from './ensure-database.ts';
+import { ensureDatabase } from './ensure-database.ts';
 
 export type ControlOrm = MikroORM;
 

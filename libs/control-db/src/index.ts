@@ -1,5 +1,5 @@
 export { createControlOrm, controlOrmOptions, migrateControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
-export { ensureDatabase, quoteIdentifier } from './ensure-database.ts';
+export { ensureDatabase } from './ensure-database.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';
 export { toTenantSnapshot, countryName } from './tenant-snapshot.ts';
@@ -10,7 +10,6 @@ export {
   changeTenantStatus,
   recordProvisioningOutcome,
   requestProvisioning,
-  schemaNameForTenant,
   type TenantFields,
   type TenantPatch,
   type CreateTenantInput,

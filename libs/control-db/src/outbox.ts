@@ -1,5 +1,5 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
-import { quoteIdentifier } from './ensure-database.ts';
+import { quoteIdentifier } from '@tenantry/sql';
 
 /** Anything with pg's `query(text, values)`: a pg.Client or pg.Pool. */
 export interface SqlClient {

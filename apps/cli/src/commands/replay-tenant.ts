@@ -1,4 +1,5 @@
 import { createIdempotentProducer, type IdempotentProducer } from '@tenantry/kafka';
+import { quoteIdentifier } from '@tenantry/sql';
 import { toKafkaMessage, type TenantEvent } from '@tenantry/tenant-events';
 import type { Command } from 'commander';
 import type pg from 'pg';
@@ -16,8 +17,6 @@ interface Options {
   wait: boolean;
   waitTimeout: string;
 }
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 async function schemaExists(client: pg.Client, name: string): Promise<boolean> {
   return (await client.query('select 1 from pg_namespace where nspname = $1', [name])).rows.length > 0;
@@ -57,7 +56,7 @@ export function register(program: Command) {
       if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new CliError(`--from-version ${options.fromVersion} must be a whole number >= 1`);
       const waitTimeoutMs = Number(options.waitTimeout) * 1000;
       if (!(waitTimeoutMs > 0)) throw new CliError(`--wait-timeout ${options.waitTimeout} must be a number of seconds`);
-      const control = quote(ctx.config.controlSchema);
+      const control = quoteIdentifier(ctx.config.controlSchema);
 
       const client = await connectControlDb(ctx.config);
       const producer = createIdempotentProducer(ctx.kafka());
