@@ -11,6 +11,7 @@ export { runConsumer } from './consumer-runner.ts';
 export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
 export {
   deadLetterTopicFor,
+  redriveGroupFor,
   DLQ_HEADERS,
   buildDeadLetter,
   readDeadLetterInfo,
