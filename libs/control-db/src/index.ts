@@ -38,6 +38,7 @@ export {
 export { findCaller, type CallerRecord } from './caller.ts';
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
 export * from './outbox.ts';
+export { readTenantReplay, schemaExists, type TenantReplaySource } from './tenant-replay.ts';
 export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
 export {
   findIdempotentAnswer,

@@ -12,8 +12,8 @@ export async function connectControlDb(config: Pick<Config, 'databaseUrl' | 'con
   } catch (error) {
     throw new CliError(`Cannot reach PostgreSQL at ${redactUrlPassword(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}`);
   }
-  const { rows } = await client.query(`select 1 from pg_namespace where nspname = $1`, [config.controlSchema]);
-  if (rows.length === 0) {
+  const { schemaExists } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
+  if (!(await schemaExists(client, config.controlSchema))) {
     await client.end();
     throw new CliError(
       `Schema ${config.controlSchema} (CONTROL_SCHEMA) does not exist in ${redactUrlPassword(config.databaseUrl)}: wrong database, or tenant-api never started there.`,
