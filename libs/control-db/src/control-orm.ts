@@ -45,6 +45,15 @@ export async function createControlOrm(options: ControlOrmOptions): Promise<Cont
 }
 
 /**
+ * Whether the control schema holds its tables (tenant-api migrated it once). Reads only: for
+ * tools that must say "wrong DATABASE_URL / CONTROL_SCHEMA" rather than build an empty schema.
+ */
+export async function hasControlSchema(orm: ControlOrm, controlSchema: string): Promise<boolean> {
+  const [found] = await orm.em.fork().execute<{ tenants: string | null }[]>('select to_regclass(?)::text as tenants', [`${quoteIdentifier(controlSchema)}.tenants`]);
+  return Boolean(found?.tenants);
+}
+
+/**
  * Applies pending control-schema migrations. Safe when several processes start at once: an
  * advisory lock lets one migrate while the others wait and then find nothing pending.
  */

@@ -1,4 +1,4 @@
-export { createControlOrm, controlOrmOptions, migrateControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
+export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
 export { ensureDatabase } from './ensure-database.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';

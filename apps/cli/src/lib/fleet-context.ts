@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
+import { controlOrmOptions, hasControlSchema, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
 import { redactUrlPassword } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import type { FleetDatabase, FleetLedger } from '@tenantry/tenant-schema';
@@ -30,8 +30,7 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule, data
   try {
     // ensureDatabase: MikroORM would otherwise CREATE DATABASE on connect when the name is wrong.
     control = await MikroORM.init({ ...controlOrmOptions({ databaseUrl, controlSchema, poolMax: 8 }), ensureDatabase: false });
-    const [found] = await control.em.fork().execute<{ tenants: string | null }[]>('select to_regclass(?)::text as tenants', [`"${controlSchema}".tenants`]);
-    if (!found?.tenants) {
+    if (!(await hasControlSchema(control, controlSchema))) {
       await control.close(true);
       throw new CliError(`No control schema "${controlSchema}" in ${redactUrlPassword(databaseUrl)}: check DATABASE_URL / CONTROL_SCHEMA, or start tenant-api once to apply the control migrations.`);
     }
