@@ -1,16 +1,5 @@
 /** Valid, distinct `POST /v1/tenants` bodies for the benchmarks. */
-
-/** Chilean RUT check digit (modulo 11, weights 2..7 from the right). */
-export function rutCheckDigit(body: string): string {
-  let sum = 0;
-  let weight = 2;
-  for (let i = body.length - 1; i >= 0; i--) {
-    sum += Number(body[i]) * weight;
-    weight = weight === 7 ? 2 : weight + 1;
-  }
-  const digit = 11 - (sum % 11);
-  return digit === 11 ? '0' : digit === 10 ? 'K' : String(digit);
-}
+import { rutCheckDigit } from '@tenantry/tenant-events';
 
 /**
  * A body generator whose RUTs never repeat within a run and are unlikely to collide across runs

@@ -1,15 +1,5 @@
 /** Request bodies for fault bursts: every tenant has its own valid RUT and all DTE fields set. */
-
-function rutCheckDigit(body: string): string {
-  let sum = 0;
-  let factor = 2;
-  for (let i = body.length - 1; i >= 0; i--) {
-    sum += Number(body[i]) * factor;
-    factor = factor === 7 ? 2 : factor + 1;
-  }
-  const digit = 11 - (sum % 11);
-  return digit === 11 ? '0' : digit === 10 ? 'K' : String(digit);
-}
+import { rutCheckDigit } from '@tenantry/tenant-events';
 
 /** A valid, unique RUT for tenant number `i` of a run (the database is fresh per scenario). */
 export function rutFor(i: number): string {

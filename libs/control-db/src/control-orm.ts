@@ -1,9 +1,10 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '@tenantry/logger';
+import { quoteIdentifier } from '@tenantry/sql';
 import { Plan, TenantGroup, User, Tenant, Membership, TenantEventRecord } from './entities/index.ts';
 import { controlMigrations } from './migrations/index.ts';
-import { ensureDatabase, quoteIdentifier } from './ensure-database.ts';
+import { ensureDatabase } from './ensure-database.ts';
 
 export type ControlOrm = MikroORM;
 
@@ -41,6 +42,15 @@ export function controlOrmOptions({ databaseUrl, controlSchema, poolMax = 10 }: 
 export async function createControlOrm(options: ControlOrmOptions): Promise<ControlOrm> {
   await ensureDatabase(options.databaseUrl);
   return MikroORM.init(controlOrmOptions(options));
+}
+
+/**
+ * Whether the control schema holds its tables (tenant-api migrated it once). Reads only: for
+ * tools that must say "wrong DATABASE_URL / CONTROL_SCHEMA" rather than build an empty schema.
+ */
+export async function hasControlSchema(orm: ControlOrm, controlSchema: string): Promise<boolean> {
+  const [found] = await orm.em.fork().execute<{ tenants: string | null }[]>('select to_regclass(?)::text as tenants', [`${quoteIdentifier(controlSchema)}.tenants`]);
+  return Boolean(found?.tenants);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { redactUrlPassword } from '@tenantry/logger';
+import { quoteIdentifier } from '@tenantry/sql';
 import pg from 'pg';
 
 const DUPLICATE_DATABASE = '42P04';
@@ -10,13 +12,13 @@ const UNIQUE_VIOLATION = '23505';
 export async function ensureDatabase(databaseUrl: string): Promise<{ created: boolean }> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!name) throw new Error(`DATABASE_URL names no database: ${redact(url)}`);
+  if (!name) throw new Error(`DATABASE_URL names no database: ${redactUrlPassword(url)}`);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`Cannot reach PostgreSQL at ${redact(url)}: ${(error as Error).message}. Is it running?`, {
+    throw new Error(`Cannot reach PostgreSQL at ${redactUrlPassword(url)}: ${(error as Error).message}. Is it running?`, {
       cause: error,
     });
   }
@@ -32,14 +34,4 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
   } finally {
     await client.end();
   }
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function redact(url: URL): string {
-  const copy = new URL(url);
-  if (copy.password) copy.password = '***';
-  return copy.toString();
 }

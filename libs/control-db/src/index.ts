@@ -1,5 +1,5 @@
-export { createControlOrm, controlOrmOptions, migrateControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
-export { ensureDatabase, quoteIdentifier } from './ensure-database.ts';
+export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
+export { ensureDatabase } from './ensure-database.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';
 export { toTenantSnapshot, countryName } from './tenant-snapshot.ts';
@@ -10,7 +10,6 @@ export {
   changeTenantStatus,
   recordProvisioningOutcome,
   requestProvisioning,
-  schemaNameForTenant,
   type TenantFields,
   type TenantPatch,
   type CreateTenantInput,
@@ -39,6 +38,7 @@ export {
 export { findCaller, type CallerRecord } from './caller.ts';
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
 export * from './outbox.ts';
+export { readTenantReplay, schemaExists, type TenantReplaySource } from './tenant-replay.ts';
 export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
 export {
   findIdempotentAnswer,

@@ -1,5 +1,5 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
-import { quoteIdentifier } from './ensure-database.ts';
+import { quoteIdentifier } from '@tenantry/sql';
 
 /** Anything with pg's `query(text, values)`: a pg.Client or pg.Pool. */
 export interface SqlClient {
@@ -64,5 +64,31 @@ export async function outboxStatus(client: SqlClient, controlSchema: string): Pr
     pending: Number(rows[0].pending),
     oldestPendingAgeSeconds: rows[0].age === null ? null : Number(rows[0].age),
     relayHolderPid: holder.rows[0]?.pid ?? null,
+  };
+}
+
+/** `outbox status` for an operator: the status, the whole log's size, and who holds the relay lock. */
+export interface OutboxOverview extends OutboxStatus {
+  totalEvents: number;
+  /** The session holding the relay lock (pg_stat_activity); null when none, or it ended meanwhile. */
+  relayHolder: { applicationName: string; clientAddr: string | null; backendStart: Date } | null;
+}
+
+export async function readOutboxOverview(client: SqlClient, controlSchema: string): Promise<OutboxOverview> {
+  const status = await outboxStatus(client, controlSchema);
+  const holder =
+    status.relayHolderPid === null
+      ? undefined
+      : (
+          await client.query<{ application_name: string; client_addr: string | null; backend_start: Date }>(
+            `select application_name, client_addr::text as client_addr, backend_start from pg_stat_activity where pid = $1`,
+            [status.relayHolderPid],
+          )
+        ).rows[0];
+  const { rows } = await client.query<{ total: string }>(`select count(*)::text as total from ${quoteIdentifier(controlSchema)}.tenant_events`);
+  return {
+    ...status,
+    totalEvents: Number(rows[0].total),
+    relayHolder: holder ? { applicationName: holder.application_name, clientAddr: holder.client_addr, backendStart: holder.backend_start } : null,
   };
 }

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
+import { createTenantEvent, tenantSchemaName, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Membership, Tenant, type TenantRow } from './entities/index.ts';
 import { inSpan } from '@tenantry/telemetry';
@@ -42,10 +42,6 @@ export interface TenantFields {
 }
 
 export type TenantPatch = Partial<TenantFields>;
-
-export function schemaNameForTenant(id: string): string {
-  return `tenant_${id.replaceAll('-', '').toLowerCase()}`;
-}
 
 async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -119,7 +115,7 @@ export async function createTenant(
       ...input.fields,
       id,
       status: 'pending_setup',
-      schema_name: schemaNameForTenant(id),
+      schema_name: tenantSchemaName(id),
       schema_version: null,
       database,
       version: 1,

@@ -12,6 +12,7 @@ export { messageTraceContext } from './message-trace.ts';
 export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
 export {
   deadLetterTopicFor,
+  redriveGroupFor,
   DLQ_HEADERS,
   buildDeadLetter,
   readDeadLetterInfo,

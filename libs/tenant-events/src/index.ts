@@ -17,6 +17,8 @@ export type {
   TenantSnapshot,
   TenantMoveStatus,
 } from './tenant-snapshot.ts';
+export { normalizeRut, rutCheckDigit } from './rut.ts';
+export { TENANT_SCHEMA_NAME_PATTERN, tenantSchemaName } from './tenant-schema-name.ts';
 export { MEMBER_ROLES, MEMBER_STATUSES, USER_STATUS_CHANGES } from './member.ts';
 export type { MemberRole, MemberStatus, UserStatusChange, TenantMember } from './member.ts';
 export { CLOUDEVENTS_SPEC_VERSION, DATA_CONTENT_TYPE, CLOUDEVENTS_CONTENT_TYPE, EVENT_SOURCES } from './envelope.ts';

@@ -26,10 +26,5 @@ export class InvalidTenantIdError extends TenantSchemaError {
   }
 }
 
-/** An SQL identifier that PostgreSQL would reject or silently truncate. */
-export class InvalidIdentifierError extends TenantSchemaError {
-  constructor(reason: string) {
-    super('TNT_ERR_INVALID_IDENTIFIER', `Refusing to use SQL identifier: ${reason}.`);
-    this.name = 'InvalidIdentifierError';
-  }
-}
+// Raised by quoteIdentifier (@tenantry/sql); exported here as before.
+export { InvalidIdentifierError } from '@tenantry/sql';

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '@tenantry/config';
 import { describeError } from '@tenantry/kafka';
-import { createLogger, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
+import { createLogger, redactUrlPassword, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
 import { createShutdown } from './shutdown.ts';
 import { openWorkerResources, type WorkerResources } from './worker-resources.ts';
 
@@ -51,12 +51,6 @@ const nodeProcess: WorkerProcessRuntime = {
   },
 };
 
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
-
 /**
  * The whole life of a worker process: config (a bad one is a fatal line and exit 1), logger,
  * database, topics, producer, then `start`; `<name> ready` once the consumer fetches. SIGINT/SIGTERM
@@ -106,7 +100,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
     if (!shutdown.started) {
       logger.fatal(
         { err: error },
-        `${name} could not start: ${describeError(error)}. Check that PostgreSQL (DATABASE_URL=${withoutPassword(config.databaseUrl)}) ` +
+        `${name} could not start: ${describeError(error)}. Check that PostgreSQL (DATABASE_URL=${redactUrlPassword(config.databaseUrl)}) ` +
           `and Kafka (KAFKA_BROKERS=${config.kafkaBrokers.join(',')}) are running and reachable.`,
       );
       await shutdown.run(1, 'startup failed');

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { v7 as uuidv7 } from 'uuid';
+import { rutCheckDigit } from '@tenantry/tenant-events';
 import { LATEST_TENANT_MIGRATION } from '@tenantry/tenant-migrations';
 import { startBenchStack, BENCH_USER, type BenchStack } from '../bench-stack.ts';
 import type { BenchContext } from '../context.ts';
@@ -14,7 +15,6 @@ import { busyAreas, readCpuProfileDir, summarizeCpuProfile, type ProfileSummary 
 import { emptyResult, type BenchResult } from '../report.ts';
 import { cpuTable, standardGroups, startCpuSampler, type CpuSplit } from '../samplers.ts';
 import { checkTarget, ratio, round } from '../stats.ts';
-import { rutCheckDigit } from '../tenant-bodies.ts';
 
 /** Inserts `count` tenants straight into the control tables (rows as tenant-api writes them), each with the bench user as admin. */
 export async function seedTenants(stack: BenchStack, count: number): Promise<string[]> {

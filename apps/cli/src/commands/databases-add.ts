@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { cliContext } from '../lib/context.ts';
-import { connectControlDb, redacted } from '../lib/control-db-client.ts';
+import { redactUrlPassword } from '@tenantry/logger';
+import { connectControlDb } from '../lib/control-db-client.ts';
 import { asCliError, bytes, databasesGroup } from '../lib/tenant-databases-cli.ts';
 
 export function register(program: Command) {
@@ -25,9 +26,9 @@ export function register(program: Command) {
         if ((await control.readTenantDatabases(client, ctx.config.controlSchema)).some((database) => database.name === name)) {
           throw new CliError(`A tenant database named "${name}" is already registered; pick another name (see \`databases list\`).`);
         }
-        const facts = await asCliError(() => checkTenantDatabaseServer(url, { timeoutMs }), `${redacted(url)}`);
+        const facts = await asCliError(() => checkTenantDatabaseServer(url, { timeoutMs }), `${redactUrlPassword(url)}`);
         await asCliError(() => control.registerTenantDatabase(client, ctx.config.controlSchema, { name, url }));
-        const report = { name, url: redacted(url), status: 'open', server_version: facts.serverVersion, relations: facts.relations, size_bytes: facts.sizeBytes };
+        const report = { name, url: redactUrlPassword(url), status: 'open', server_version: facts.serverVersion, relations: facts.relations, size_bytes: facts.sizeBytes };
         ctx.print(report, () =>
           `Registered tenant database "${name}" at ${report.url}: PostgreSQL ${facts.serverVersion}, ${facts.relations} relations, ${bytes(facts.sizeBytes)}; open for new tenants.`,
         );

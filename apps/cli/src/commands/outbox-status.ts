@@ -24,33 +24,23 @@ export function register(program: Command) {
       const ctx = cliContext(command);
       const maxAge = options.maxAge === undefined ? undefined : Number(options.maxAge);
       if (maxAge !== undefined && !(maxAge >= 0)) throw new CliError(`--max-age ${options.maxAge} must be a number of seconds`);
-      const { outboxStatus } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
+      const { readOutboxOverview } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
       const client = await connectControlDb(ctx.config);
       try {
-        const status = await outboxStatus(client, ctx.config.controlSchema);
-        const holder = status.relayHolderPid === null
-          ? null
-          : (
-              await client.query<{ application_name: string; client_addr: string | null; backend_start: Date }>(
-                `select application_name, client_addr::text as client_addr, backend_start from pg_stat_activity where pid = $1`,
-                [status.relayHolderPid],
-              )
-            ).rows[0] ?? null;
-        const { rows } = await client.query<{ total: string }>(
-          `select count(*)::text as total from "${ctx.config.controlSchema}".tenant_events`,
-        );
+        const status = await readOutboxOverview(client, ctx.config.controlSchema);
+        const holder = status.relayHolder;
         const report = {
           control_schema: ctx.config.controlSchema,
           pending: status.pending,
           oldest_pending_age_seconds: status.oldestPendingAgeSeconds,
-          total_events: Number(rows[0].total),
+          total_events: status.totalEvents,
           relay_holder: status.relayHolderPid === null
             ? null
             : {
                 pid: status.relayHolderPid,
-                application_name: holder?.application_name || null,
-                client_addr: holder?.client_addr ?? null,
-                since: holder?.backend_start?.toISOString() ?? null,
+                application_name: holder?.applicationName || null,
+                client_addr: holder?.clientAddr ?? null,
+                since: holder?.backendStart?.toISOString() ?? null,
               },
         };
         ctx.print(report, () =>

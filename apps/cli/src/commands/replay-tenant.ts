@@ -1,7 +1,6 @@
 import { createIdempotentProducer, type IdempotentProducer } from '@tenantry/kafka';
 import { toKafkaMessage, type TenantEvent } from '@tenantry/tenant-events';
 import type { Command } from 'commander';
-import type pg from 'pg';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext, type CliContext } from '../lib/context.ts';
@@ -15,12 +14,6 @@ interface Options {
   fromVersion: string;
   wait: boolean;
   waitTimeout: string;
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-async function schemaExists(client: pg.Client, name: string): Promise<boolean> {
-  return (await client.query('select 1 from pg_namespace where nspname = $1', [name])).rows.length > 0;
 }
 
 /** Publishes `events` in order (one producer, one partition per tenant): order on the wire is version order. */
@@ -57,30 +50,14 @@ export function register(program: Command) {
       if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new CliError(`--from-version ${options.fromVersion} must be a whole number >= 1`);
       const waitTimeoutMs = Number(options.waitTimeout) * 1000;
       if (!(waitTimeoutMs > 0)) throw new CliError(`--wait-timeout ${options.waitTimeout} must be a number of seconds`);
-      const control = quote(ctx.config.controlSchema);
+      const { readTenantReplay, schemaExists } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
 
       const client = await connectControlDb(ctx.config);
       const producer = createIdempotentProducer(ctx.kafka());
       try {
-        const tenant = await client.query<{ schema_name: string; schema_version: string | null; version: number }>(
-          `select schema_name, schema_version, version from ${control}.tenants where id = $1`,
-          [id],
-        );
-        if (tenant.rows.length === 0) throw new CliError(`Tenant ${id} does not exist in ${ctx.config.controlSchema}.tenants`);
-        const { schema_name: schemaName, schema_version: schemaVersion } = tenant.rows[0];
-        // Only what the relay already published: newer events are still in the outbox and the relay
-        // publishes them itself, after these, so per-tenant order on the topic is kept.
-        const { rows } = await client.query<{ event: TenantEvent }>(
-          `select event from ${control}.tenant_events
-            where tenant_id = $1 and tenant_version >= $2 and published_at is not null order by tenant_version, seq`,
-          [id, fromVersion],
-        );
-        const events = rows.map((row) => row.event);
-        const waiting = await client.query<{ n: string }>(
-          `select count(*)::text as n from ${control}.tenant_events where tenant_id = $1 and published_at is null`,
-          [id],
-        );
-        const pending = Number(waiting.rows[0].n);
+        const source = await readTenantReplay(client, ctx.config.controlSchema, id, fromVersion);
+        if (!source) throw new CliError(`Tenant ${id} does not exist in ${ctx.config.controlSchema}.tenants`);
+        const { schemaName, schemaVersion, events, pendingInOutbox: pending } = source;
         // A tenant that was provisioned once but whose schema is gone (dropped by hand, partial restore).
         const schemaMissing = schemaVersion !== null && !(await schemaExists(client, schemaName));
 

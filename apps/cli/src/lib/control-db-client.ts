@@ -1,13 +1,7 @@
 import type { Config } from '@tenantry/config';
+import { redactUrlPassword } from '@tenantry/logger';
 import pg from 'pg';
 import { CliError } from './cli-error.ts';
-
-/** A database URL fit to print: the password, if any, replaced by `***`. */
-export function redacted(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
 
 /** A pg client on DATABASE_URL, checked to hold CONTROL_SCHEMA; errors say which setting to fix. */
 export async function connectControlDb(config: Pick<Config, 'databaseUrl' | 'controlSchema'>): Promise<pg.Client> {
@@ -16,13 +10,13 @@ export async function connectControlDb(config: Pick<Config, 'databaseUrl' | 'con
   try {
     await client.connect();
   } catch (error) {
-    throw new CliError(`Cannot reach PostgreSQL at ${redacted(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}`);
+    throw new CliError(`Cannot reach PostgreSQL at ${redactUrlPassword(config.databaseUrl)} (DATABASE_URL): ${(error as Error).message}`);
   }
-  const { rows } = await client.query(`select 1 from pg_namespace where nspname = $1`, [config.controlSchema]);
-  if (rows.length === 0) {
+  const { schemaExists } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
+  if (!(await schemaExists(client, config.controlSchema))) {
     await client.end();
     throw new CliError(
-      `Schema ${config.controlSchema} (CONTROL_SCHEMA) does not exist in ${redacted(config.databaseUrl)}: wrong database, or tenant-api never started there.`,
+      `Schema ${config.controlSchema} (CONTROL_SCHEMA) does not exist in ${redactUrlPassword(config.databaseUrl)}: wrong database, or tenant-api never started there.`,
     );
   }
   return client;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { controlOrmOptions, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
+import { controlOrmOptions, hasControlSchema, readSchemaLedger, recordSchemaVersion, recordSchemaVersions, type ControlOrm } from '@tenantry/control-db';
+import { redactUrlPassword } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 import type { FleetDatabase, FleetLedger } from '@tenantry/tenant-schema';
 import { CliError } from './cli-error.ts';
@@ -29,14 +30,13 @@ export async function openFleetContext(ctx: CliContext, { migrationsModule, data
   try {
     // ensureDatabase: MikroORM would otherwise CREATE DATABASE on connect when the name is wrong.
     control = await MikroORM.init({ ...controlOrmOptions({ databaseUrl, controlSchema, poolMax: 8 }), ensureDatabase: false });
-    const [found] = await control.em.fork().execute<{ tenants: string | null }[]>('select to_regclass(?)::text as tenants', [`"${controlSchema}".tenants`]);
-    if (!found?.tenants) {
+    if (!(await hasControlSchema(control, controlSchema))) {
       await control.close(true);
-      throw new CliError(`No control schema "${controlSchema}" in ${redact(databaseUrl)}: check DATABASE_URL / CONTROL_SCHEMA, or start tenant-api once to apply the control migrations.`);
+      throw new CliError(`No control schema "${controlSchema}" in ${redactUrlPassword(databaseUrl)}: check DATABASE_URL / CONTROL_SCHEMA, or start tenant-api once to apply the control migrations.`);
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot reach the control database at ${redact(databaseUrl)}: ${(error as Error).message}`);
+    throw new CliError(`Cannot reach the control database at ${redactUrlPassword(databaseUrl)}: ${(error as Error).message}`);
   }
   let databases: FleetDatabase[];
   try {
@@ -85,10 +85,4 @@ async function loadMigrations(path: string): Promise<readonly TenantMigration[]>
     throw new CliError(`--migrations-module ${path} must export a non-empty tenantMigrations: { name, class }[]`);
   }
   return list as TenantMigration[];
-}
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }

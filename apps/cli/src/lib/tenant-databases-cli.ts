@@ -1,11 +1,36 @@
+import type { TenantDatabaseStatus } from '@tenantry/control-db';
+import { redactUrlPassword } from '@tenantry/logger';
 import type { Command } from 'commander';
 import { CliError, EXIT } from './cli-error.ts';
 import { commandGroup } from './command-group.ts';
-import { redacted } from './control-db-client.ts';
+import { cliContext } from './context.ts';
+import { connectControlDb } from './control-db-client.ts';
 
 /** The `databases` command group (registry of the PostgreSQL databases holding tenant schemas). */
 export function databasesGroup(program: Command): Command {
   return commandGroup(program, 'databases', 'Tenant databases: the PostgreSQL databases that hold tenant schemas (SPEC §7)');
+}
+
+/** `databases drain|open <name>`: sets the registry status of one database and says what it means. */
+export function registerStatusChange(
+  program: Command,
+  { verb, description, status, done }: { verb: string; description: string; status: TenantDatabaseStatus; done: (name: string) => string },
+): void {
+  databasesGroup(program)
+    .command(verb)
+    .description(description)
+    .argument('<name>', 'a registered tenant database (see `databases list`)')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const ctx = cliContext(command);
+      const { setTenantDatabaseStatus } = await import('@tenantry/control-db'); // lazily: it loads MikroORM
+      const client = await connectControlDb(ctx.config);
+      try {
+        await asCliError(() => setTenantDatabaseStatus(client, ctx.config.controlSchema, name, status));
+        ctx.print({ name, status }, () => done(name));
+      } finally {
+        await client.end();
+      }
+    });
 }
 
 /** Where a tenant database is; `main` is the control database itself (DATABASE_URL). */
@@ -15,7 +40,7 @@ export function urlOf(database: { url: string | null }, controlDatabaseUrl: stri
 
 /** How a registry entry's URL is shown: redacted, and `main` says it is DATABASE_URL. */
 export function shownUrl(database: { name: string; url: string | null }, controlDatabaseUrl: string): string {
-  return database.url === null ? `${redacted(controlDatabaseUrl)} (DATABASE_URL)` : redacted(database.url);
+  return database.url === null ? `${redactUrlPassword(controlDatabaseUrl)} (DATABASE_URL)` : redactUrlPassword(database.url);
 }
 
 /**

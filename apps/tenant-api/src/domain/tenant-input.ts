@@ -1,7 +1,7 @@
 import countries from 'i18n-iso-countries';
 import type { TenantFields, TenantPatch } from '@tenantry/control-db';
 import { FieldErrorCollector } from '../errors.ts';
-import { normalizeRut } from './rut.ts';
+import { normalizeRut } from '@tenantry/tenant-events';
 import { SLUG_PATTERN, slugify } from './slug.ts';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BUSINESS_TYPES } from '@tenantry/tenant-events';
-import { rutCheckDigit } from '../domain/rut.ts';
+import { rutCheckDigit } from '@tenantry/tenant-events';
 
 /** Every member name of Object.prototype (`constructor`, `toString`, `__proto__`, …): field names that must stay plain data. */
 export const PROTOTYPE_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
-import { outboxStatus, tryAcquireRelayLock } from '../outbox.ts';
+import { outboxStatus, readOutboxOverview, tryAcquireRelayLock } from '../outbox.ts';
 
 // Advisory locks are scoped to a database: a relay holding the lock in another database (another
 // stack on the same server) is not this database's relay.
@@ -33,4 +33,16 @@ it('reports the relay holder of this database only', async () => {
   expect(inA.relayHolderPid).toEqual(expect.any(Number));
   expect((await outboxStatus(b, 'control')).relayHolderPid).toBeNull();
   expect(await tryAcquireRelayLock(b, 'control')).toBe(true);
+});
+
+it('gives the operator the whole log size and the session that holds the relay lock', async () => {
+  const a = await database();
+  const b = await database();
+  await a.query("set application_name = 'relay-under-test'");
+  await a.query('insert into control.tenant_events (published_at) values (now()), (now()), (null)');
+  expect(await tryAcquireRelayLock(a, 'control')).toBe(true);
+  const overview = await readOutboxOverview(a, 'control');
+  expect(overview).toMatchObject({ pending: 1, totalEvents: 3 });
+  expect(overview.relayHolder).toMatchObject({ applicationName: 'relay-under-test', backendStart: expect.any(Date) });
+  expect(await readOutboxOverview(b, 'control')).toMatchObject({ pending: 0, totalEvents: 0, relayHolderPid: null, relayHolder: null });
 });

@@ -1,5 +1,5 @@
 import { MAIN_TENANT_DATABASE, TENANT_DATABASE_NAME_PATTERN } from '@tenantry/tenant-events';
-import { quoteIdentifier } from '../ensure-database.ts';
+import { quoteIdentifier } from '@tenantry/sql';
 import { isActiveStatus } from '../tenant-snapshot.ts';
 import { InvalidTenantDatabaseNameError, TenantDatabaseNameTakenError, UnknownTenantDatabaseError } from './errors.ts';
 

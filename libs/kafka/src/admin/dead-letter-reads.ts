@@ -1,11 +1,6 @@
 import type { Admin } from 'kafkajs';
-import { deadLetterTopicFor, headerText, readDeadLetterInfo, type DeadLetterInfo } from '../dead-letter.ts';
+import { deadLetterTopicFor, headerText, readDeadLetterInfo, redriveGroupFor, type DeadLetterInfo } from '../dead-letter.ts';
 import type { PartitionRange, RangeMessage } from './read-range.ts';
-
-/** The group whose committed offsets on a DLQ topic mark how far it has been redriven. */
-export function redriveGroupFor(groupId: string): string {
-  return `${groupId}.dlq-redrive`;
-}
 
 export interface DlqTarget {
   group: string;

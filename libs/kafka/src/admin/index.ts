@@ -5,7 +5,7 @@ export type { PartitionRange, RangeMessage } from './read-range.ts';
 export { commitGroupOffsets } from './commit-group-offsets.ts';
 export { groupState, planReset } from './group-offsets.ts';
 export type { GroupState, PartitionPlan, ResetTarget } from './group-offsets.ts';
-export { dlqTarget, dlqPartitions, rangesOf, redriveGroupFor, summarize } from './dead-letter-reads.ts';
+export { dlqTarget, dlqPartitions, rangesOf, summarize } from './dead-letter-reads.ts';
 export type { DlqTarget, DlqPartition, DeadLetterSummary } from './dead-letter-reads.ts';
 export { redriveDeadLetters } from './redrive-dead-letters.ts';
 export type { RedriveOptions, RedriveOutcome, RedrivenMessage } from './redrive-dead-letters.ts';

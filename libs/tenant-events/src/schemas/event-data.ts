@@ -3,6 +3,7 @@ import { TENANT_DATABASE_NAME_PATTERN } from '../tenant-snapshot.ts';
 import type { EventType } from '../event-types.ts';
 import { tenantMemberSchema } from './member.ts';
 import { tenantSnapshotSchema } from './tenant-snapshot.ts';
+import { TENANT_SCHEMA_NAME_PATTERN } from '../tenant-schema-name.ts';
 
 // `data` schemas. Like the snapshot they leave additionalProperties open: consumers ignore what
 // they do not know, producers may add optional fields within v1.
@@ -35,7 +36,7 @@ export const tenantSchemaProvisionedDataSchema = {
   type: 'object',
   required: ['schema_name', 'schema_version', 'duration_ms'],
   properties: {
-    schema_name: { type: 'string', pattern: '^tenant_[0-9a-f]{32}$' },
+    schema_name: { type: 'string', pattern: TENANT_SCHEMA_NAME_PATTERN },
     schema_version: { type: 'string', minLength: 1 },
     duration_ms: { type: 'number', minimum: 0 },
     database: { ...databaseName, description: 'v1.1: the tenant database the schema and role were built on' },

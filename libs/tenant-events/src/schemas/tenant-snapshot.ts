@@ -1,5 +1,6 @@
 import { BUSINESS_TYPES, ECONOMIC_ACTIVITY_CATEGORIES, TENANT_DATABASE_NAME_PATTERN, TENANT_SNAPSHOT_FIELDS, TENANT_STATUSES } from '../tenant-snapshot.ts';
 import { dateTime, nullableInteger, nullableString } from './nullable.ts';
+import { TENANT_SCHEMA_NAME_PATTERN } from '../tenant-schema-name.ts';
 
 export const economicActivitySchema = {
   type: 'object',
@@ -53,7 +54,7 @@ export const tenantSnapshotSchema = {
     business_type: { type: 'string', enum: BUSINESS_TYPES },
     status: { type: 'string', enum: TENANT_STATUSES },
     is_active: { type: 'boolean' },
-    schema_name: { type: 'string', pattern: '^tenant_[0-9a-f]{32}$' },
+    schema_name: { type: 'string', pattern: TENANT_SCHEMA_NAME_PATTERN },
     schema_version: { ...nullableString, description: 'last tenant migration applied; null until provisioned' },
     rut: { type: ['string', 'null'], pattern: '^[0-9]{1,8}-[0-9K]$', description: 'normalized, e.g. 12345678-K' },
     address: nullableString,

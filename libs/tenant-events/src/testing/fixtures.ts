@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantMember } from '../member.ts';
 import type { TenantSnapshot } from '../tenant-snapshot.ts';
+import { tenantSchemaName } from '../tenant-schema-name.ts';
 
 /** A valid snapshot with a fresh id; tests override what they care about. */
 export function buildTenantSnapshot(overrides: Partial<TenantSnapshot> = {}): TenantSnapshot {
@@ -14,7 +15,7 @@ export function buildTenantSnapshot(overrides: Partial<TenantSnapshot> = {}): Te
     business_type: 'payment_processor',
     status: 'pending_setup',
     is_active: true,
-    schema_name: `tenant_${id.replaceAll('-', '')}`,
+    schema_name: tenantSchemaName(id),
     schema_version: null,
     rut: '76086428-5',
     address: 'Av. Providencia 1234',

@@ -1,3 +1,4 @@
+import { TENANT_SCHEMA_NAME_PATTERN } from '@tenantry/tenant-events';
 import { qualifiedName } from '../schema/quote-identifier.ts';
 import type { RecyclingClient } from './recycling-client.ts';
 import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
@@ -8,7 +9,6 @@ export interface CatalogSchema {
   tracked: boolean;
 }
 
-const TENANT_SCHEMA_PATTERN = '^tenant_[0-9a-f]{32}$';
 
 /** Every tenant schema in the database: one query over pg_namespace/pg_class, no table is opened. */
 export async function readTenantCatalog(client: RecyclingClient): Promise<CatalogSchema[]> {
@@ -19,7 +19,7 @@ export async function readTenantCatalog(client: RecyclingClient): Promise<Catalo
        from pg_namespace n
       where n.nspname ~ $1
       order by n.nspname`,
-    [TENANT_SCHEMA_PATTERN],
+    [TENANT_SCHEMA_NAME_PATTERN],
   );
 }
 

@@ -1,26 +1,3 @@
-import { InvalidIdentifierError } from '../errors.ts';
-
-/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated, which could merge two names. */
-const MAX_IDENTIFIER_BYTES = 63;
-
-/**
- * Double-quotes one SQL identifier. Every schema, role and table name this library puts into SQL
- * goes through here, even the ones it derived itself from a validated UUID.
- */
-export function quoteIdentifier(name: string): string {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidIdentifierError('it is empty');
-  }
-  if (name.includes('\0')) {
-    throw new InvalidIdentifierError('it contains a NUL character');
-  }
-  if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
-    throw new InvalidIdentifierError(`it is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
-  }
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `"schema"."table"`. */
-export function qualifiedName(schema: string, table: string): string {
-  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
-}
+// Identifier quoting is @tenantry/sql's (one definition for every data lib); this module is the
+// schema folder's door to it, so the concerns of this lib import it from one place.
+export { quoteIdentifier, qualifiedName } from '@tenantry/sql';

@@ -1,3 +1,4 @@
+import { tenantSchemaName } from '@tenantry/tenant-events';
 import { InvalidTenantIdError } from '../errors.ts';
 
 // Any RFC 9562 version (1-8) with the RFC variant; tenant ids are UUIDv7 today. ASCII-only classes
@@ -12,14 +13,15 @@ export function tenantIdHex(tenantId: unknown): string {
   return tenantId.replaceAll('-', '').toLowerCase();
 }
 
-/** `tenant_<32 hex>`: the tenant's PostgreSQL schema. Never changes for a tenant. */
+/** `tenant_<32 hex>`: the tenant's PostgreSQL schema, by the contract's rule. Never changes for a tenant. */
 export function schemaNameFor(tenantId: string): string {
-  return `tenant_${tenantIdHex(tenantId)}`;
+  tenantIdHex(tenantId); // throws InvalidTenantIdError for anything but a UUID
+  return tenantSchemaName(tenantId);
 }
 
 /** `tenant_<32 hex>_app`: the database role the tenant's application connects as. */
 export function roleNameFor(tenantId: string): string {
-  return `tenant_${tenantIdHex(tenantId)}_app`;
+  return `${schemaNameFor(tenantId)}_app`;
 }
 
 /**

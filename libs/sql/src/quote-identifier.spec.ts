@@ -1,5 +1,4 @@
-import { InvalidIdentifierError } from '../errors.ts';
-import { qualifiedName, quoteIdentifier } from './quote-identifier.ts';
+import { InvalidIdentifierError, qualifiedName, quoteIdentifier } from './quote-identifier.ts';
 
 describe('quoteIdentifier', () => {
   it('double-quotes plain names', () => {

@@ -11,6 +11,7 @@ export function normalizeRut(input: string): string | null {
   return rutCheckDigit(body) === match[2] ? `${body}-${match[2]}` : null;
 }
 
+/** The check digit of a RUT body: modulo 11, weights 2..7 from the right; 11 → 0, 10 → K. */
 export function rutCheckDigit(body: string): string {
   let sum = 0;
   let factor = 2;

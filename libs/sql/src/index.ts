@@ -1,0 +1,1 @@
+export { quoteIdentifier, qualifiedName, InvalidIdentifierError } from './quote-identifier.ts';
