@@ -8,6 +8,11 @@ export function deadLetterTopicFor(topic: string, groupId: string): string {
   return `${topic}.${groupId}.dlq`;
 }
 
+/** The group whose committed offsets on a DLQ topic mark how far it has been redriven (operator CLI, metrics). */
+export function redriveGroupFor(groupId: string): string {
+  return `${groupId}.dlq-redrive`;
+}
+
 /** Headers added to a dead letter, next to the original ones. */
 export const DLQ_HEADERS = {
   error: 'dlq-error',

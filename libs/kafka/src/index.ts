@@ -11,6 +11,7 @@ export { runConsumer } from './consumer-runner.ts';
 export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
 export {
   deadLetterTopicFor,
+  redriveGroupFor,
   DLQ_HEADERS,
   buildDeadLetter,
   readDeadLetterInfo,
@@ -35,3 +36,5 @@ export type {
   TenantEventHandlers,
   TenantEventContext,
 } from './subscribe-tenant-events.ts';
+export { readConsumerLag } from './admin/index.ts';
+export type { PartitionLag } from './admin/index.ts';

@@ -1,12 +1,7 @@
-import { deadLetterTopicFor, readDeadLetterInfo, type DeadLetterInfo } from '@tenantry/kafka';
+import { deadLetterTopicFor, readDeadLetterInfo, redriveGroupFor, type DeadLetterInfo } from '@tenantry/kafka';
 import type { Admin, IHeaders } from 'kafkajs';
 import type { CliContext } from './context.ts';
 import type { PartitionRange, RangeMessage } from './read-range.ts';
-
-/** The group whose committed offsets on a DLQ topic mark how far it has been redriven. */
-export function redriveGroupFor(groupId: string): string {
-  return `${groupId}.dlq-redrive`;
-}
 
 export interface DlqTarget {
   group: string;
