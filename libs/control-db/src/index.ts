@@ -68,3 +68,5 @@ export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type Schem
 export * from './databases/index.ts';
 export * from './moves/index.ts';
 export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
+export { readTenantStatusCounts, type TenantStatusCounts } from './tenant-status-counts.ts';
+export { readTenantLabels, type TenantLabel } from './tenant-labels.ts';

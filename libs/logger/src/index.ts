@@ -1,2 +1,3 @@
 export { createLogger, REDACTED_PATHS } from './logger.ts';
 export type { Logger, CreateLoggerOptions } from './logger.ts';
+export { logProcessWarnings } from './process-warnings.ts';

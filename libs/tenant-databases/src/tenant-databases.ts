@@ -19,7 +19,7 @@ export interface TenantDatabases {
   placementOf(tenantId: string): Promise<string | null>;
   /** Names of the databases with open connections now. */
   openNow(): string[];
-  /** Connections in use, idle and waited for, per open database pool (`control`: the placement/registry pool). */
+  /** Connections in use, idle and waited for, per open database pool (`registry`: the small pool reading placements and the registry). */
   poolStats(): Promise<PoolStats[]>;
   /** Closes every pool; only the first call does anything. */
   close(): Promise<void>;
@@ -63,7 +63,7 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
     list: () => registry.list(),
     placementOf: async (tenantId) => (await readTenantPlacement(control, controlSchema, tenantId))?.database ?? null,
     openNow: () => orms.open(),
-    poolStats: async () => [poolStatsOf('control', control), ...(await orms.poolStats())],
+    poolStats: async () => [poolStatsOf('registry', control), ...(await orms.poolStats())],
     close: () =>
       (closing ??= (async () => {
         await orms.close();

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '@tenantry/config';
 import { describeError } from '@tenantry/kafka';
-import { createLogger, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
+import { createLogger, logProcessWarnings, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, registerDatabasePoolMetrics, registerEventMetrics, registerKafkaMetrics, stackConsumers, startMetricsServer, type EventTimer } from './metrics/index.ts';
@@ -96,6 +96,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
     return;
   }
   const logger = createLogger({ name, level: config.logLevel, destination });
+  if (runtime === nodeProcess) logProcessWarnings(logger); // Node's warnings as JSON lines, not plain stderr text
   const shutdown = createShutdown({ name, logger, exit: runtime.exit, stepTimeoutMs: runtime.stepTimeoutMs });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
