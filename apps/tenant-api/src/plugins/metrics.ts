@@ -111,7 +111,12 @@ export default fp(
         registers: [registry],
         async collect() {
           this.reset();
-          for (const tenant of await topTenants()) this.set({ tenant_id: tenant.tenantId }, value(tenant));
+          // Usage asks every tenant database: a failure leaves these gauges empty, not the scrape failed.
+          const tenants = await topTenants().catch((error: unknown) => {
+            app.log.warn({ err: error }, 'tenant usage could not be read for this scrape');
+            return [];
+          });
+          for (const tenant of tenants) this.set({ tenant_id: tenant.tenantId }, value(tenant));
         },
       });
     usageGauge('tenantry_tenant_statement_exec_time_seconds', "Execution time of statements run as the tenant's role", (t) => t.totalExecTimeMs / 1000);
