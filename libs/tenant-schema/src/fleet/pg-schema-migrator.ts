@@ -1,11 +1,11 @@
 import type { Migration } from '@mikro-orm/migrations';
 import type { TenantMigration } from '@tenantry/tenant-migrations';
 import pg from 'pg';
-import type { MigrateTenantSchemaResult } from '../migrate-tenant-schema.ts';
-import { migrationError } from '../migration-error.ts';
-import { qualifiedName } from '../quote-identifier.ts';
-import { SQLSTATE, sqlStateOf } from '../sql-state.ts';
-import type { TenantSchemaOrm } from '../tenant-schema-orm.ts';
+import type { MigrateTenantSchemaResult } from '../migrate/migrate-tenant-schema.ts';
+import { migrationError } from '../migrate/migration-error.ts';
+import { qualifiedName } from '../schema/quote-identifier.ts';
+import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
+import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
 import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 /** The schema needs MikroORM's migrator (see {@link PgSchemaMigrator}); nothing was changed. */

@@ -1,5 +1,5 @@
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { readAppliedMigrations, readTenantCatalog, type CatalogSchema } from './catalog.ts';
+import { readAppliedMigrations, readTenantCatalog, type CatalogSchema } from './fleet-catalog.ts';
 import { PROVISIONED_STATUSES, type FleetLedger, type FleetLedgerEntry } from './ledger.ts';
 import { RecyclingClient } from './recycling-client.ts';
 

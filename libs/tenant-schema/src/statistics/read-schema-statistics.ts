@@ -1,6 +1,6 @@
-import { quoteIdentifier } from '../quote-identifier.ts';
-import { schemaNameFor } from '../tenant-names.ts';
-import type { TenantSchemaOrm } from '../tenant-schema-orm.ts';
+import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { schemaNameFor } from '../schema/tenant-names.ts';
+import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
 
 export interface TenantSchemaStatistics {
   /** False when the schema does not exist on this database (not provisioned, or elsewhere). */

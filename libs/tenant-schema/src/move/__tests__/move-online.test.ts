@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { PostgresCluster } from '@tenantry/testing';
 import pg from 'pg';
 import { cleanupMovedSchema, movedSchemaNameFor, roleNameFor, runTenantMove } from '../../index.ts';
-import { tenantSchemaLockKey } from '../../tenant-lock.ts';
+import { tenantSchemaLockKey } from '../../schema/tenant-lock.ts';
 import {
   createEndpoint,
   MemoryJournal,

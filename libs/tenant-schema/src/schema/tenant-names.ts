@@ -1,4 +1,4 @@
-import { InvalidTenantIdError } from './errors.ts';
+import { InvalidTenantIdError } from '../errors.ts';
 
 // Any RFC 9562 version (1-8) with the RFC variant; tenant ids are UUIDv7 today. ASCII-only classes
 // and full anchoring: no unicode digits, no trailing newline, nothing around it.

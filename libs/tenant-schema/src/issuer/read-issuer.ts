@@ -1,8 +1,8 @@
-import { tableExists } from './catalog.ts';
-import { EconomicActivity, Issuer } from './entities/index.ts';
-import { schemaNameFor } from './tenant-names.ts';
-import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
-import type { TenantEconomicActivityInput } from './tenant-input.ts';
+import { tableExists } from '../schema/schema-catalog.ts';
+import { EconomicActivity, Issuer } from '../entities/index.ts';
+import { schemaNameFor } from '../schema/tenant-names.ts';
+import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import type { TenantEconomicActivityInput } from '../provision/tenant-input.ts';
 
 export interface IssuerInfo {
   rut: string | null;

@@ -1,7 +1,7 @@
-import { roleExists } from './catalog.ts';
-import { quoteIdentifier } from './quote-identifier.ts';
-import { roleNameFor } from './tenant-names.ts';
-import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
+import { roleExists } from '../schema/schema-catalog.ts';
+import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { roleNameFor } from '../schema/tenant-names.ts';
+import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
 
 export interface SetTenantRoleLoginOptions {
   /**

@@ -1,4 +1,4 @@
-import { InvalidIdentifierError } from './errors.ts';
+import { InvalidIdentifierError } from '../errors.ts';
 import { qualifiedName, quoteIdentifier } from './quote-identifier.ts';
 
 describe('quoteIdentifier', () => {

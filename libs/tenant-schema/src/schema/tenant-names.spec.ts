@@ -1,4 +1,4 @@
-import { InvalidTenantIdError } from './errors.ts';
+import { InvalidTenantIdError } from '../errors.ts';
 import { roleNameFor, schemaNameFor, tenantIdHex } from './tenant-names.ts';
 
 const ID = '019a8a3e-7c1d-7b2a-9c3e-1234567890ab';

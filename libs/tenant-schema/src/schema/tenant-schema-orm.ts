@@ -2,7 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations } from '@tenantry/tenant-migrations';
-import { tenantSchemaEntities } from './entities/index.ts';
+import { tenantSchemaEntities } from '../entities/index.ts';
 
 export type TenantSchemaOrm = MikroORM;
 

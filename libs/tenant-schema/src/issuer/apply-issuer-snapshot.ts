@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
-import { tableExists } from './catalog.ts';
-import { EconomicActivity, Issuer, Location } from './entities/index.ts';
-import { activityRow } from './seed-tenant-schema.ts';
-import { lockTenantSchema } from './tenant-lock.ts';
-import { schemaNameFor } from './tenant-names.ts';
-import type { TenantSchemaInput } from './tenant-input.ts';
-import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
-import { assertTenantInput, assertVersion } from './validate-tenant-input.ts';
+import { tableExists } from '../schema/schema-catalog.ts';
+import { EconomicActivity, Issuer, Location } from '../entities/index.ts';
+import { activityRow } from '../provision/seed-tenant-schema.ts';
+import { lockTenantSchema } from '../schema/tenant-lock.ts';
+import { schemaNameFor } from '../schema/tenant-names.ts';
+import type { TenantSchemaInput } from '../provision/tenant-input.ts';
+import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { assertTenantInput, assertVersion } from '../provision/validate-tenant-input.ts';
 
 /** `applied`: the schema now holds this version; `stale`: it already held this or a newer one; `no-schema`: not provisioned yet. */
 export type IssuerSnapshotOutcome = 'applied' | 'stale' | 'no-schema';

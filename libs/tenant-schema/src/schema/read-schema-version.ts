@@ -1,4 +1,4 @@
-import { readSchemaVersionIn } from './catalog.ts';
+import { readSchemaVersionIn } from './schema-catalog.ts';
 import { schemaNameFor } from './tenant-names.ts';
 import type { TenantSchemaOrm } from './tenant-schema-orm.ts';
 

@@ -1,6 +1,6 @@
-import { qualifiedName } from '../quote-identifier.ts';
+import { qualifiedName } from '../schema/quote-identifier.ts';
 import type { RecyclingClient } from './recycling-client.ts';
-import { SQLSTATE, sqlStateOf } from '../sql-state.ts';
+import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
 
 /** A `tenant_<32 hex>` schema found in the catalog, and whether it has a migration tracking table. */
 export interface CatalogSchema {

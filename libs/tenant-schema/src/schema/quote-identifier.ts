@@ -1,4 +1,4 @@
-import { InvalidIdentifierError } from './errors.ts';
+import { InvalidIdentifierError } from '../errors.ts';
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated, which could merge two names. */
 const MAX_IDENTIFIER_BYTES = 63;
