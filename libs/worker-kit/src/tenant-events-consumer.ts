@@ -1,6 +1,6 @@
 import { runConsumer, type ConsumedMessage, type IdempotentProducer, type RunConsumerOptions, type RunningConsumer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import type { Kafka as KafkaClient } from 'kafkajs';
+import type { IHeaders, Kafka as KafkaClient, KafkaMessage } from 'kafkajs';
 import { routeEvents } from './event-router.ts';
 import type { EventTimer } from './metrics/index.ts';
 import type { Subscriber } from './subscriber.ts';
@@ -24,6 +24,20 @@ export interface TenantEventWorkerDeps {
   onFatal?: (error: Error) => void;
   /** Observes each handled event's duration (the process's metrics); none when omitted. */
   eventTimer?: EventTimer;
+}
+
+function header(headers: IHeaders | undefined, name: string): string | null {
+  const raw = headers?.[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return first === undefined ? null : first.toString();
+}
+
+/**
+ * The tenant and event of a record without parsing it (key = tenant id, ce_id / ce_type headers):
+ * the runner's own lines about a message (retries, dead letters) name them like the handler's do.
+ */
+export function tenantEventLogFields(message: KafkaMessage): Record<string, unknown> {
+  return { tenant_id: message.key?.toString() ?? null, event_id: header(message.headers, 'ce_id'), event_type: header(message.headers, 'ce_type') };
 }
 
 /**
@@ -50,5 +64,6 @@ export function consumeTenantEvents<C>(
     concurrency: deps.concurrency,
     deadLetterProducer: deps.producer,
     onFatal: deps.onFatal,
+    logFields: tenantEventLogFields,
   });
 }
