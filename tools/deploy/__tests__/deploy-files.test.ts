@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promtool } from '@tenantry/testing';
 import { REPO_ROOT } from '../../launch/services.ts';
 
-const run = promisify(execFile);
 const DEPLOY = join(REPO_ROOT, 'deploy');
 
 /** Every `tenantry_*` metric name the code spells out as a string (`name: 'tenantry_…'`, …) in apps/ and libs/. */
@@ -33,12 +31,12 @@ function usedMetrics(text: string): Set<string> {
 // The alert rules, the scrape config and the dashboard under deploy/ (README "Monitoring").
 describe('deploy/', () => {
   it('the alert rules pass their promtool unit tests', async () => {
-    const { stdout } = await run('promtool', ['test', 'rules', 'alerts.test.yml'], { cwd: join(DEPLOY, 'prometheus') });
+    const { stdout } = await promtool(['test', 'rules', 'alerts.test.yml'], { cwd: join(DEPLOY, 'prometheus') });
     expect(stdout).toContain('SUCCESS');
   });
 
   it('prometheus.yml is a valid configuration that loads the rules', async () => {
-    const { stdout } = await run('promtool', ['check', 'config', 'prometheus.yml'], { cwd: join(DEPLOY, 'prometheus') });
+    const { stdout } = await promtool(['check', 'config', 'prometheus.yml'], { cwd: join(DEPLOY, 'prometheus') });
     expect(stdout).toMatch(/SUCCESS: 6 rules found/);
   });
 

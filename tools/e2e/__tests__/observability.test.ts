@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { waitFor } from '@tenantry/testing';
+import { promtoolCheckMetrics as promtoolCheck, waitFor } from '@tenantry/testing';
 import { startStack, type Stack } from '../stack.ts';
-
-const run = promisify(execFile);
 
 // The three services as processes: each worker's own /metrics, /healthz and /readyz (ports chosen by
 // the OS: PROVISIONER_METRICS_PORT=0, DTE_SYNC_METRICS_PORT=0), what promtool says of every
@@ -35,13 +31,6 @@ async function scrape(base: string): Promise<string> {
   const response = await fetch(`${base}/metrics`);
   expect(response.status).toBe(200);
   return response.text();
-}
-
-async function promtoolCheck(text: string): Promise<string> {
-  const check = run('promtool', ['check', 'metrics']);
-  check.child.stdin!.end(text);
-  const { stdout, stderr } = await check;
-  return `${stdout}${stderr}`.trim();
 }
 
 /** Sum of the lag samples of `group`, or undefined when the scrape had none (broker not read yet). */

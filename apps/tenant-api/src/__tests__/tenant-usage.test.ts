@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { registerTenantDatabase } from '@tenantry/control-db';
 import { createTenantSchemaOrm, provisionTenantSchema, roleNameFor, schemaNameFor, NOT_LOADED_REASON, type TenantSchemaOrm } from '@tenantry/tenant-schema';
-import { createPostgresCluster, type PostgresCluster } from '@tenantry/testing';
+import { createPostgresCluster, promtoolCheckMetrics, type PostgresCluster } from '@tenantry/testing';
 import { bearer, expectProblem } from '../testing/http-helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-
-const run = promisify(execFile);
 
 // Per-tenant usage (SPEC §3 statistics and GET /v1/usage). The suite's control database is on the
 // shared server, which does not load pg_stat_statements; tenants A and B live on a tenant database
@@ -129,8 +125,5 @@ it('GET /metrics: the top tenants as gauges labelled by tenant id, in a text pro
   expect(text).toMatch(new RegExp(`^tenantry_tenant_statement_exec_time_seconds\\{tenant_id="${ids.a}"\\} `, 'm'));
   expect(text).toMatch(/^tenantry_tenants\{status="pending_setup"\} 3$/m);
   expect(text).toMatch(/^tenantry_database_pool_connections\{database="control",state="in_use"\} \d+$/m);
-  const check = run('promtool', ['check', 'metrics']);
-  check.child.stdin!.end(text);
-  const { stdout, stderr } = await check;
-  expect(`${stdout}${stderr}`.trim()).toBe('');
+  expect(await promtoolCheckMetrics(text)).toBe('');
 });
