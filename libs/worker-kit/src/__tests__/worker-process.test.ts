@@ -1,4 +1,5 @@
 import { captureLogLines, createTestKafkaClient, deleteTopics, testBrokers, topicExists, uniquePrefix, type LogLine } from '@tenantry/kafka/testing';
+import { createServer } from 'node:net';
 import { createTestDatabase, waitFor, type TestDatabase } from '@tenantry/testing';
 import { runWorkerProcess, type StartedWorker, type WorkerProcessRuntime, type WorkerStartContext } from '../worker-process.ts';
 
@@ -141,6 +142,22 @@ describe('runWorkerProcess', () => {
     expect(lines.filter((line) => !line.component && (line.level as number) >= 40)).toEqual([]); // kafkajs' own warnings aside
     expect(messages().slice(-2)).toEqual(['worker-test shutting down', 'worker-test stopped']);
     expect(databases.openNow()).toEqual([]); // the pools were closed last
+  });
+
+  it('exits 1 naming the metrics port when it is taken, before the worker starts', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { runtime, exits, lines } = fakeProcess(stackEnv());
+      const { start, calls } = unreachableStart();
+      await runWorkerProcess({ name: 'worker-test', metricsPort: () => port, start }, runtime);
+      expect(exits).toEqual([1]);
+      expect(calls).toHaveLength(0);
+      expect(lines.find((line) => line.level === 60)?.msg).toContain(`the metrics port cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('exits 1 at once on a second signal while the shutdown still waits for the worker', async () => {

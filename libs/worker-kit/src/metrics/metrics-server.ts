@@ -74,7 +74,9 @@ export async function startMetricsServer({ host, port, registry, readiness, time
     send(404, JSON_TYPE, JSON.stringify({ status: 404, title: 'Not Found' }));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`the metrics port cannot listen on ${host}:${port} (${error.code ?? error.message}); choose another (0 = a free port)`, { cause: error })),
+    );
     server.listen(port, host, () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
