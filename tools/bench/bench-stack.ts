@@ -46,6 +46,9 @@ export async function startBenchStack(label: string, brokers: string[], env: Nod
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     RATE_LIMIT_MAX: '0',
+    // Free ports for the workers' metrics servers: stacks and replicas run side by side.
+    PROVISIONER_METRICS_PORT: '0',
+    DTE_SYNC_METRICS_PORT: '0',
     BOOTSTRAP_SUPERUSER_EMAIL: BENCH_USER.email,
     BOOTSTRAP_SUPERUSER_PASSWORD: BENCH_USER.password,
     ...env,

@@ -2,6 +2,7 @@ import type { IdempotentProducer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
 import type { TenantDatabases } from '@tenantry/tenant-databases';
 import type { ProvisionTenantSchemaOptions } from '@tenantry/tenant-schema';
+import type { ProvisioningMetrics } from './metrics.ts';
 import type { SparePools } from './spare-pools.ts';
 
 /** What every provisioner handler gets for one consumed event. */
@@ -17,6 +18,8 @@ export interface ProvisionerContext {
   roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
   /** Pre-built schemas per open database, when PROVISIONER_SPARE_SCHEMAS > 0. */
   spares?: SparePools;
+  /** Where a provisioning's duration is observed (the process's metrics). */
+  metrics?: ProvisioningMetrics;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
   log: Logger;
   /** 1 on the first try, +1 per in-process retry of the same message. */

@@ -41,6 +41,7 @@ export async function provisionTenant(
     log.error({ attempt, code: error.code, err: error }, 'tenant schema provisioning failed for good; reported TenantSchemaProvisioningFailed');
     return;
   }
+  if (result.created) context.metrics?.observe(result.fromSpare ? 'claim' : 'build', result.durationMs / 1000);
   await publishReport(context, event, 'TenantSchemaProvisioned', {
     schema_name: result.schemaName,
     schema_version: result.schemaVersion,

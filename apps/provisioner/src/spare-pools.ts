@@ -1,6 +1,6 @@
 import type { Logger } from '@tenantry/logger';
 import type { TenantDatabases } from '@tenantry/tenant-databases';
-import { startSparePool, type SparePool, type TenantSchemaOrm, type TopUpSpareSchemasOptions } from '@tenantry/tenant-schema';
+import { listSpareSchemas, startSparePool, type SparePool, type TenantSchemaOrm, type TopUpSpareSchemasOptions } from '@tenantry/tenant-schema';
 
 /** Spare schemas kept on every OPEN tenant database (roles are per server: each spare is built where it will be claimed). */
 export interface SparePools {
@@ -8,6 +8,8 @@ export interface SparePools {
   has(database: string): boolean;
   /** Build the replacement of a spare just claimed on `database`. */
   wake(database: string): void;
+  /** Spares that exist now on each database with a pool (metrics); a database that does not answer is left out. */
+  sizes(): Promise<{ database: string; count: number }[]>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,11 @@ export function startSparePools(databases: TenantDatabases, { size, migrations, 
   return {
     has: (database) => pools.has(database),
     wake: (database) => pools.get(database)?.pool.wake(),
+    async sizes() {
+      const read = [...pools.entries()].map(async ([database, { orm }]) => ({ database, count: (await listSpareSchemas(orm.em.fork())).length }));
+      const settled = await Promise.allSettled(read);
+      return settled.flatMap((entry) => (entry.status === 'fulfilled' ? [entry.value] : []));
+    },
     async stop() {
       stopping = true;
       clearTimeout(timer);

@@ -4,6 +4,7 @@ import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/te
 import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { provisionerSubscribers } from './handlers/index.ts';
+import type { ProvisioningMetrics } from './metrics.ts';
 import { startSparePools } from './spare-pools.ts';
 
 export interface ProvisionerDeps extends TenantEventWorkerDeps {
@@ -21,6 +22,8 @@ export interface ProvisionerDeps extends TenantEventWorkerDeps {
   spareSchemas?: number;
   /** Connection limit and timeouts of every tenant role (TENANT_ROLE_*); the defaults when omitted. */
   roleLimits?: ProvisionTenantSchemaOptions['roleLimits'];
+  /** The process's provisioning metrics (duration by claim/build, spare pool sizes); none when omitted. */
+  provisioningMetrics?: ProvisioningMetrics;
 }
 
 export interface ProvisionerWorker {
@@ -45,6 +48,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   const databases = databasesOf(deps);
   const producer = deps.producer ?? createIdempotentProducer(kafka);
   const spares = deps.spareSchemas ? startSparePools(databases, { size: deps.spareSchemas, migrations, logger: deps.logger }) : undefined;
+  if (spares) deps.provisioningMetrics?.watchSpares(spares);
   const maxAttempts = deps.retry?.attempts ?? RETRY_DEFAULTS.attempts;
   // An outage of the tenant's database holds the message until that database answers again,
   // however long: it says nothing about the tenant, and dead-lettering it would leave the tenant
@@ -71,6 +75,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       migrations,
       roleLimits,
       spares,
+      metrics: deps.provisioningMetrics,
       log,
       attempt: message.attempt,
       lastAttempt: message.attempt >= maxAttempts,

@@ -5,6 +5,7 @@ import type { Logger } from '@tenantry/logger';
 import validation from './plugins/validation.ts';
 import problemDetails, { clientErrorProblem, frameworkErrorProblem } from './plugins/problem-details.ts';
 import controlDb from './plugins/control-db.ts';
+import tenantDatabases from './plugins/tenant-databases.ts';
 import auth from './plugins/auth.ts';
 import requestId, { requestIdFrom } from './plugins/request-id.ts';
 import { RequestLogController, requestTraceFields } from './plugins/request-logging.ts';
@@ -26,6 +27,7 @@ import { tenantExportRoutes } from './routes/tenants/export.ts';
 import { userRoutes } from './routes/users/index.ts';
 import { planRoutes } from './routes/plans/index.ts';
 import { tenantGroupRoutes } from './routes/tenant-groups/index.ts';
+import { usageRoutes } from './routes/usage/index.ts';
 import idempotency from './plugins/idempotency.ts';
 import metrics from './plugins/metrics.ts';
 import { userSchema } from './schemas/user.ts';
@@ -75,6 +77,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(cors, { origins: config.corsOrigins });
   await app.register(conditionalGet);
   await app.register(controlDb, { orm });
+  await app.register(tenantDatabases);
   await app.register(swagger);
   await app.register(auth, { jwt: config.jwt, tokenTtlSeconds: config.tokenTtlSeconds });
   await app.register(rateLimit, {
@@ -96,5 +99,6 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(userRoutes, { prefix: '/v1/users' });
   await app.register(planRoutes, { prefix: '/v1/plans' });
   await app.register(tenantGroupRoutes, { prefix: '/v1/tenant-groups' });
+  await app.register(usageRoutes, { prefix: '/v1/usage' });
   return app;
 }

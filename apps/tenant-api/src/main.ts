@@ -1,6 +1,6 @@
 import { telemetry } from './tracing.ts';
 import { ConfigError, loadConfig } from '@tenantry/config';
-import { createLogger } from '@tenantry/logger';
+import { createLogger, logProcessWarnings } from '@tenantry/logger';
 import { startTenantApi } from './server.ts';
 
 let config;
@@ -11,6 +11,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger({ name: 'tenant-api', level: config.logLevel });
+logProcessWarnings(logger); // Node's warnings (kafkajs triggers one) as JSON lines, not plain stderr text
 
 try {
   const running = await startTenantApi(config, logger);

@@ -5,6 +5,7 @@ import { createKafkaClient, ensureTopics, tenantTopics, type RunningConsumer } f
 import type { Logger } from '@tenantry/logger';
 import { hashPassword } from '@tenantry/auth';
 import { startOutboxRelay, type OutboxRelay } from '@tenantry/outbox-relay';
+import { registerKafkaMetrics, stackConsumers } from '@tenantry/worker-kit';
 import { buildApp } from './app.ts';
 import { consumeProvisioningResults } from './consumers/provisioning-results.ts';
 
@@ -61,8 +62,17 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
     });
   };
   let stopping = false;
-  const relay: OutboxRelay = startOutboxRelay({ databaseUrl: config.databaseUrl, controlSchema: config.controlSchema, kafka, topic: config.topics.tenantEvents, logger });
   const app = await buildApp({ config, orm, logger, readiness: { kafka: kafkaReady } });
+  // Lag of every consumer group of the stack, so one whose consumers are all down still shows.
+  const kafkaMetrics = registerKafkaMetrics(app.metrics.registry, kafka, stackConsumers(config), logger);
+  const relay: OutboxRelay = startOutboxRelay({
+    databaseUrl: config.databaseUrl,
+    controlSchema: config.controlSchema,
+    kafka,
+    topic: config.topics.tenantEvents,
+    logger,
+    onPublished: (count) => app.metrics.relayPublished(count),
+  });
   const kafkaSide = startKafkaSide();
 
   const address = await app.listen({ host: config.host, port: config.port });
@@ -77,6 +87,7 @@ export async function startTenantApi(config: Config, logger: Logger): Promise<Ru
       await kafkaSide;
       await results?.stop();
       await relay.stop();
+      await kafkaMetrics.close();
       await admin.disconnect().catch(() => undefined);
       await orm.close(true);
     },

@@ -32,6 +32,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the workers\' metrics ports: 3001 and 3002 by default, 0 for a free port', () => {
+    expect(loadConfig({})).toMatchObject({ provisionerMetricsPort: 3001, dteSyncMetricsPort: 3002 });
+    expect(loadConfig({ PROVISIONER_METRICS_PORT: '0', DTE_SYNC_METRICS_PORT: '9102' })).toMatchObject({ provisionerMetricsPort: 0, dteSyncMetricsPort: 9102 });
+    for (const bad of ['-1', '65536', 'x']) {
+      expect(() => loadConfig({ PROVISIONER_METRICS_PORT: bad })).toThrow(/PROVISIONER_METRICS_PORT/);
+      expect(() => loadConfig({ DTE_SYNC_METRICS_PORT: bad })).toThrow(/DTE_SYNC_METRICS_PORT/);
+    }
+  });
+
   it('reads CORS_ORIGINS as a list of origins or `*`, off (empty) by default', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);

@@ -34,6 +34,9 @@ export interface Config {
    */
   provisionerConcurrency: number;
   provisionerSpareSchemas: number;
+  /** Ports of the workers' /metrics, /healthz and /readyz (on `host`); 0: a free port. */
+  provisionerMetricsPort: number;
+  dteSyncMetricsPort: number;
   /** What each tenant's database role may hold: sessions at once, and how long a statement or an idle transaction may last (0: no limit). */
   tenantRoleLimits: TenantRoleLimits;
   topics: { tenantEvents: string; tenantProvisioning: string };
@@ -87,6 +90,8 @@ const schema = {
     // Pre-built tenant schemas a new tenant is given (renamed) instead of building one on the
     // request path; 0 turns the pool off.
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
+    PROVISIONER_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3001 },
+    DTE_SYNC_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002 },
     // `*`, or comma-separated origins as browsers send them (scheme://host[:port], no path).
     CORS_ORIGINS: { type: 'string', pattern: '^(\\*|https?://[^/,\\s]+(,https?://[^/,\\s]+)*)$' },
     // A tenant role's share of the server (max_connections is 100 by default) and of its time.
@@ -200,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
+    provisionerMetricsPort: raw.PROVISIONER_METRICS_PORT as number,
+    dteSyncMetricsPort: raw.DTE_SYNC_METRICS_PORT as number,
     tenantRoleLimits: {
       connectionLimit: raw.TENANT_ROLE_CONNECTION_LIMIT as number,
       statementTimeoutMs: raw.TENANT_ROLE_STATEMENT_TIMEOUT_MS as number,

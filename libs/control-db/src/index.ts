@@ -69,3 +69,5 @@ export * from './databases/index.ts';
 export * from './moves/index.ts';
 export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
 export * from './archive/index.ts';
+export { readTenantStatusCounts, type TenantStatusCounts } from './tenant-status-counts.ts';
+export { readTenantLabels, type TenantLabel } from './tenant-labels.ts';

@@ -55,6 +55,8 @@ export interface RunConsumerOptions {
   deadLetterProducer?: IdempotentProducer;
   /** Called when kafkajs gives up for good (the consumer will not restart); e.g. exit the process. */
   onFatal?: (error: Error) => void;
+  /** More fields for the runner's lines about one message (retry, dead letter), e.g. the tenant and event it carries. */
+  logFields?: (message: KafkaMessage) => Record<string, unknown>;
 }
 
 export interface RunningConsumer {
@@ -119,7 +121,7 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
     heartbeat: () => Promise<void>,
     park: () => void,
   ): Promise<'done' | 'left'> => {
-    const where = { topic, partition, offset: message.offset };
+    const where = { topic, partition, offset: message.offset, ...options.logFields?.(message) };
     // The runner's own lines about this message (retry, dead letter) carry its trace too.
     const trace = messageTraceContext(message);
     const traced = { ...where, trace_id: traceIdOf(trace.traceparent) ?? null };

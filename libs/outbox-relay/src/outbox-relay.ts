@@ -23,6 +23,8 @@ export interface OutboxRelayOptions {
   /** How often a standby relay tries to become the active one. */
   standbyRetryMs?: number;
   maxBackoffMs?: number;
+  /** Called after each batch Kafka acknowledged and the outbox marked published, with its size (metrics). */
+  onPublished?: (count: number) => void;
 }
 
 export interface OutboxRelay {
@@ -103,6 +105,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     for (const span of spans) span.end();
     await markPublished(client, controlSchema, batch.map((entry) => entry.seq));
     published += batch.length;
+    options.onPublished?.(batch.length);
     if (log.isLevelEnabled('debug')) {
       const offsets = acknowledged.map((entry) => `${entry.partition}@${entry.baseOffset}`).join(' ');
       log.debug({ count: batch.length, first_seq: batch[0].seq, last_seq: batch[batch.length - 1].seq, offsets }, 'published outbox batch');

@@ -2,7 +2,7 @@ import { MAIN_DATABASE, UnknownTenantDatabaseError, readTenantPlacement } from '
 import type { Logger } from '@tenantry/logger';
 import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
 import pg from 'pg';
-import { createOrmCache } from './connections/index.ts';
+import { createOrmCache, ormPoolStats, poolStatsOf, type PoolStats } from './connections/index.ts';
 import { createRegistry, type TenantDatabase } from './registry/index.ts';
 
 /** A connection to each tenant database by name (see the README for the bounds). */
@@ -19,6 +19,8 @@ export interface TenantDatabases {
   placementOf(tenantId: string): Promise<string | null>;
   /** Names of the databases with open connections now. */
   openNow(): string[];
+  /** Connections in use, idle and waited for, per open database pool (`registry`: the small pool reading placements and the registry). */
+  poolStats(): Promise<PoolStats[]>;
   /** Closes every pool; only the first call does anything. */
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
     list: () => registry.list(),
     placementOf: async (tenantId) => (await readTenantPlacement(control, controlSchema, tenantId))?.database ?? null,
     openNow: () => orms.open(),
+    poolStats: async () => [poolStatsOf('registry', control), ...(await orms.poolStats())],
     close: () =>
       (closing ??= (async () => {
         await orms.close();
@@ -84,6 +87,7 @@ export function singleTenantDatabase(orm: TenantSchemaOrm, url = ''): TenantData
     list: async () => [{ name: MAIN_DATABASE, status: 'open', url }],
     placementOf: async () => null,
     openNow: () => [MAIN_DATABASE],
+    poolStats: async () => [await ormPoolStats(MAIN_DATABASE, orm)],
     close: async () => undefined,
   };
 }

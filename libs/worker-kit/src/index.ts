@@ -9,3 +9,12 @@ export type { WaitOutDatabaseOutagesOptions } from './database-outage.ts';
 export { runWorkerProcess } from './worker-process.ts';
 export type { StartedWorker, WorkerProcessOptions, WorkerProcessRuntime, WorkerStartContext } from './worker-process.ts';
 export type { WorkerResources } from './worker-resources.ts';
+export {
+  createMetricsRegistry,
+  registerKafkaMetrics,
+  registerDatabasePoolMetrics,
+  registerEventMetrics,
+  startMetricsServer,
+  stackConsumers,
+} from './metrics/index.ts';
+export type { EventTimer, KafkaMetrics, MetricsServer, MetricsServerOptions, ReadinessChecks, WatchedConsumer } from './metrics/index.ts';

@@ -1,6 +1,9 @@
 import { loadConfig, type Config } from '@tenantry/config';
 import { describeError } from '@tenantry/kafka';
-import { createLogger, redactUrlPassword, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
+import { createLogger, logProcessWarnings, redactUrlPassword, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
+import pg from 'pg';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry, registerDatabasePoolMetrics, registerEventMetrics, registerKafkaMetrics, stackConsumers, startMetricsServer, type EventTimer } from './metrics/index.ts';
 import { createShutdown } from './shutdown.ts';
 import { openWorkerResources, type WorkerResources } from './worker-resources.ts';
 
@@ -10,6 +13,10 @@ export interface WorkerStartContext extends WorkerResources {
   logger: Logger;
   /** For the consumer's onFatal: logs it and shuts the process down with exit code 1. */
   onFatal: (error: Error) => void;
+  /** The process's metrics (served on its metrics port): a worker registers its own there. */
+  metrics: Registry;
+  /** For the consumer (`eventTimer` of consumeTenantEvents): handling duration per event type. */
+  eventTimer: EventTimer;
 }
 
 export interface StartedWorker {
@@ -30,6 +37,8 @@ export interface WorkerProcessOptions {
   start: (context: WorkerStartContext) => StartedWorker | Promise<StartedWorker>;
   /** Connections in the database pool (default 5): at least one per message handled at once. */
   databasePoolSize?: (config: Config) => number;
+  /** Port of /metrics, /healthz and /readyz (on HOST); 0: a free port, named in the `<name> ready` line. */
+  metricsPort: (config: Config) => number;
 }
 
 /** The parts of `process` the lifecycle uses; tests pass their own. */
@@ -51,6 +60,18 @@ const nodeProcess: WorkerProcessRuntime = {
   },
 };
 
+/** The control database accepts a connection and a query (a fresh one: a pool could hide an outage). */
+async function databaseAnswers(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /**
  * The whole life of a worker process: config (a bad one is a fatal line and exit 1), logger,
  * database, topics, producer, then `start`; `<name> ready` once the consumer fetches. SIGINT/SIGTERM
@@ -69,6 +90,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
     return;
   }
   const logger = createLogger({ name, level: config.logLevel, destination });
+  if (runtime === nodeProcess) logProcessWarnings(logger); // Node's warnings as JSON lines, not plain stderr text
   const shutdown = createShutdown({ name, logger, exit: runtime.exit, stepTimeoutMs: runtime.stepTimeoutMs });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -84,10 +106,30 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
 
   try {
     const resources = await openWorkerResources(name, config, logger, shutdown, { poolMax: options.databasePoolSize?.(config) });
+    const metrics = createMetricsRegistry();
+    const kafkaMetrics = registerKafkaMetrics(metrics, resources.kafka, stackConsumers(config), logger);
+    shutdown.add('disconnecting the metrics admin client', () => kafkaMetrics.close());
+    registerDatabasePoolMetrics(metrics, () => resources.databases.poolStats());
+    let consumerReady = false;
+    const server = await startMetricsServer({
+      host: config.host,
+      port: options.metricsPort(config),
+      registry: metrics,
+      readiness: {
+        consumer: async () => {
+          if (!consumerReady) throw new Error('the consumer has not joined its group yet');
+        },
+        database: () => databaseAnswers(config.databaseUrl),
+        kafka: () => kafkaMetrics.ping(),
+      },
+    });
+    shutdown.add('closing the metrics server', () => server.close());
     const worker = await options.start({
       ...resources,
       config,
       logger,
+      metrics,
+      eventTimer: registerEventMetrics(metrics),
       onFatal: (error) => {
         logger.fatal({ err: error }, 'Kafka consumer stopped for good; exiting so a supervisor can restart the process');
         void shutdown.run(1, 'consumer crash');
@@ -95,7 +137,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
     });
     shutdown.add('stopping the consumer', () => worker.stop());
     await worker.ready;
-    logger.info({ topic: config.topics.tenantEvents, group: worker.group, ...worker.readyLog }, `${name} ready`);
+    consumerReady = true;
+    logger.info({ topic: config.topics.tenantEvents, group: worker.group, metrics: server.address, ...worker.readyLog }, `${name} ready`);
   } catch (error) {
     if (!shutdown.started) {
       logger.fatal(

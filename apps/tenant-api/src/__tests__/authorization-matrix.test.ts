@@ -86,6 +86,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
   }),
   'POST /v1/tenant-groups': () => ({ method: 'POST', url: '/v1/tenant-groups', payload: { name: `Group ${unique()}` } }),
   'GET /v1/tenant-groups': () => ({ method: 'GET', url: '/v1/tenant-groups' }),
+  'GET /v1/usage': () => ({ method: 'GET', url: '/v1/usage?order=calls&limit=5' }),
 };
 
 const tenantScoped = (row: MatrixRow) => row.route.includes('{id}');

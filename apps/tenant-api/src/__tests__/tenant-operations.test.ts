@@ -206,7 +206,15 @@ describe('GET /v1/tenants/{id}/statistics', () => {
     await call('PATCH', `/v1/tenants/${tenant.id}/members/${added.json().user_id}`, { status: 'passive' });
     const response = await call('GET', `/v1/tenants/${tenant.id}/statistics`);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ member_count: 2, active_member_count: 1, document_count: 0, storage_used_bytes: 0, schema_version: null });
+    expect(response.json()).toEqual({
+      member_count: 2,
+      active_member_count: 1,
+      document_count: 0,
+      storage_used_bytes: 0,
+      schema_version: null,
+      // available or not depends on the server (tenant-usage.test covers both); no schema, no bytes.
+      usage: expect.objectContaining({ table_bytes: 0, index_bytes: 0 }),
+    });
   });
 
   it('after provisioning: documents, storage and schema version read from the tenant schema', async () => {
@@ -222,8 +230,10 @@ describe('GET /v1/tenants/{id}/statistics', () => {
       document_count: 3,
       storage_used_bytes: expect.any(Number),
       schema_version: provisioned.schemaVersion,
+      usage: expect.objectContaining({ available: expect.any(Boolean), table_bytes: expect.any(Number), index_bytes: expect.any(Number) }),
     });
     expect(stats.storage_used_bytes).toBeGreaterThan(0);
+    expect(stats.usage.table_bytes + stats.usage.index_bytes).toBe(stats.storage_used_bytes); // the same relations, split
   });
 });
 

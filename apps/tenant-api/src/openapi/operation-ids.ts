@@ -34,6 +34,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'GET /v1/plans': 'listPlans',
   'POST /v1/tenant-groups': 'createTenantGroup',
   'GET /v1/tenant-groups': 'listTenantGroups',
+  'GET /v1/usage': 'listTenantUsage',
 };
 
 /** Tags in the order Swagger UI shows them, each with what it groups. */

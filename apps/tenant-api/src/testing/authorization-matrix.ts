@@ -64,6 +64,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { route: 'DELETE /v1/tenants/{id}/members/{user_id} (self)', statuses: [401, 404, 204, 204, 204, 204, 404, 404] },
   { route: 'POST /v1/tenant-groups',                      statuses: [401, 403, 403, 403, 403, 403, 403, 201] },
   { route: 'GET /v1/tenant-groups',                       statuses: [401, 403, 403, 403, 403, 403, 403, 200] },
+  { route: 'GET /v1/usage',                               statuses: [401, 403, 403, 403, 403, 403, 403, 200] },
 ];
 
 export function expectedStatus(row: MatrixRow, caller: Caller): number {

@@ -236,7 +236,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts read from the control data and the tenant schema (on the tenant's database) */
+        /** Counts read from the control data and the tenant schema, and the tenant's database work (`usage`: pg_stat_statements by its role, on the tenant's database) */
         get: operations["getTenantStatistics"];
         put?: never;
         post?: never;
@@ -377,6 +377,23 @@ export interface paths {
         put?: never;
         /** Create a tenant group (superuser) */
         post: operations["createTenantGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top tenants by database work: statements run as each tenant's role (pg_stat_statements on each tenant database), with their schema sizes (superuser) */
+        get: operations["listTenantUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2945,6 +2962,21 @@ export interface operations {
                         document_count: number;
                         storage_used_bytes: number;
                         schema_version: string | null;
+                        usage: {
+                            /** @description False when the tenant's server does not load pg_stat_statements: calls, time and rows are then null and `reason` says why */
+                            available: boolean;
+                            reason: string | null;
+                            /** @description Statements run as the tenant's database role on its database (since the server's statistics were reset) */
+                            calls: number | null;
+                            /** @description Their total execution time, in milliseconds */
+                            total_exec_time_ms: number | null;
+                            /** @description Rows they returned or affected */
+                            rows: number | null;
+                            /** @description Tables of the tenant's schema, with TOAST */
+                            table_bytes: number;
+                            /** @description Indexes of the tenant's schema */
+                            index_bytes: number;
+                        };
                     };
                 };
             };
@@ -3942,6 +3974,102 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTenantUsage: {
+        parameters: {
+            query?: {
+                order?: "exec_time" | "calls" | "rows";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        order: "exec_time" | "calls" | "rows";
+                        limit: number;
+                        /** @description Each registered tenant database; `available: false` (with `reason`) when it does not load pg_stat_statements or could not be read */
+                        databases: {
+                            name: string;
+                            available: boolean;
+                            reason: string | null;
+                        }[];
+                        data: {
+                            tenant_id: string;
+                            name: string;
+                            slug: string;
+                            database: string;
+                            calls: number;
+                            total_exec_time_ms: number;
+                            rows: number;
+                            table_bytes: number;
+                            index_bytes: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request: bad JSON, a content type other than JSON, an unknown or invalid query or path parameter */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (or wrong credentials at /v1/auth/token) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -5,6 +5,7 @@ import { NonRetriableError } from '../errors.ts';
 import { createIdempotentProducer, type IdempotentProducer } from '../producer.ts';
 import { ensureTopics } from '../topics.ts';
 import {
+  captureLogger,
   committedOffsets,
   createTestKafkaClient,
   deleteTopics,
@@ -252,6 +253,32 @@ describe('runConsumer (real broker)', () => {
     const done = new Set([...first, ...second].map((m) => m.offset));
     expect(done.size).toBe(messages.length);
     expect(await committedOffsets(kafka, groupId, topic)).toEqual({ 0: String(messages.length) });
+  });
+
+  it('adds what logFields says of a message to its lines about that message (retries, dead letter)', async () => {
+    const topic = await newTopic('log-fields');
+    const groupId = uniqueName('log-fields');
+    topics.push(deadLetterTopicFor(topic, groupId));
+    await producer.send(topic, [{ key: 'tenant-7', value: 'poison', headers: { ce_type: 'TenantCreated' } }]);
+    const { logger, lines } = captureLogger('runner');
+    const consumer = runConsumer({
+      kafka,
+      logger,
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      retry: { ...fastRetry, attempts: 2 },
+      logFields: (message) => ({ tenant_id: message.key?.toString(), event_type: message.headers?.ce_type?.toString() }),
+      handle: async () => {
+        throw new Error('refused');
+      },
+    });
+    running.push(consumer);
+    await waitFor(() => lines.some((line) => line.msg?.startsWith('message dead-lettered')), { what: 'the dead letter' });
+
+    const about = lines.filter((line) => line.msg === 'handler failed, retrying' || line.msg?.startsWith('message dead-lettered'));
+    expect(about).toHaveLength(2);
+    for (const line of about) expect(line).toMatchObject({ topic, offset: '0', tenant_id: 'tenant-7', event_type: 'TenantCreated' });
   });
 
   it('retries a failing handler in-process and processes the message once, without a dead letter', async () => {

@@ -10,3 +10,5 @@ export type { DlqTarget, DlqPartition, DeadLetterSummary } from './dead-letter-r
 export { redriveDeadLetters } from './redrive-dead-letters.ts';
 export type { RedriveOptions, RedriveOutcome, RedrivenMessage } from './redrive-dead-letters.ts';
 export { UnknownTopicError, UnknownPartitionError } from './admin-errors.ts';
+export { readConsumerLag } from './consumer-lag.ts';
+export type { PartitionLag } from './consumer-lag.ts';

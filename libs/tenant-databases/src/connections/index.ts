@@ -1,2 +1,2 @@
-export { createOrmCache } from './orm-cache.ts';
-export type { OrmCache, OrmCacheOptions } from './orm-cache.ts';
+export { createOrmCache, ormPoolStats, poolStatsOf } from './orm-cache.ts';
+export type { OrmCache, OrmCacheOptions, PoolStats } from './orm-cache.ts';

@@ -20,11 +20,39 @@ interface Entry {
   lastUsed: number;
 }
 
+/** A pg pool's connections at one moment. */
+export interface PoolStats {
+  database: string;
+  /** Connections checked out by a query or transaction. */
+  inUse: number;
+  idle: number;
+  /** Callers waiting for a connection (the pool is at its max). */
+  waiting: number;
+}
+
+/** What a pg Pool reports about itself (the pool behind a MikroORM connection). */
+interface PgPoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export function poolStatsOf(database: string, pool: PgPoolCounts): PoolStats {
+  return { database, inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
+/** The pg pool of a MikroORM (PostgreSQL driver) instance, as PoolStats. */
+export async function ormPoolStats(database: string, orm: TenantSchemaOrm): Promise<PoolStats> {
+  return poolStatsOf(database, (await orm.em.getConnection().getNativeClient()) as unknown as PgPoolCounts);
+}
+
 export interface OrmCache {
   orm(name: string, url: string): Promise<TenantSchemaOrm>;
   use<T>(name: string, url: string, work: (orm: TenantSchemaOrm) => Promise<T>): Promise<T>;
   /** Names of the databases open now. */
   open(): string[];
+  /** Connections of each open database's pool now (metrics); does not count as a use. */
+  poolStats(): Promise<PoolStats[]>;
   close(): Promise<void>;
 }
 
@@ -94,6 +122,11 @@ export function createOrmCache({ poolMax, maxOpen, idleMs, logger }: OrmCacheOpt
       }
     },
     open: () => [...entries.keys()],
+    async poolStats() {
+      const open = [...entries.values()];
+      const stats = await Promise.all(open.map((entry) => entry.orm.then((orm) => ormPoolStats(entry.name, orm)).catch(() => null)));
+      return stats.filter((entry): entry is PoolStats => entry !== null);
+    },
     async close() {
       closed = true;
       clearInterval(sweep);

@@ -1,4 +1,5 @@
 import { captureLogLines, createTestKafkaClient, deleteTopics, testBrokers, topicExists, uniquePrefix, type LogLine } from '@tenantry/kafka/testing';
+import { createServer } from 'node:net';
 import { createTestDatabase, waitFor, type TestDatabase } from '@tenantry/testing';
 import { runWorkerProcess, type StartedWorker, type WorkerProcessRuntime, type WorkerStartContext } from '../worker-process.ts';
 
@@ -74,7 +75,7 @@ describe('runWorkerProcess', () => {
     const { runtime, exits, lines } = fakeProcess({ PORT: 'eighty' });
     const { start, calls } = unreachableStart();
 
-    await runWorkerProcess({ name: 'worker-test', start }, runtime);
+    await runWorkerProcess({ name: 'worker-test', metricsPort: () => 0, start }, runtime);
 
     expect(exits).toEqual([1]);
     expect(calls).toHaveLength(0);
@@ -85,7 +86,7 @@ describe('runWorkerProcess', () => {
     const { runtime, exits, lines, messages } = fakeProcess({ ...stackEnv(), DATABASE_URL: 'postgres://postgres:s3cret@127.0.0.1:1/tenantry' });
     const { start, calls } = unreachableStart();
 
-    await runWorkerProcess({ name: 'worker-test', start }, runtime);
+    await runWorkerProcess({ name: 'worker-test', metricsPort: () => 0, start }, runtime);
 
     expect(exits).toEqual([1]);
     expect(calls).toHaveLength(0);
@@ -96,12 +97,12 @@ describe('runWorkerProcess', () => {
     expect(lines.find((line) => line.msg === 'worker-test shutting down')?.reason).toBe('startup failed');
   });
 
-  it('opens database, topics and producer, logs ready, and on SIGTERM stops the worker first and exits 0', async () => {
+  it('opens database, topics, producer and a metrics port, logs ready, and on SIGTERM stops the worker first and exits 0', async () => {
     const env = stackEnv();
     const { runtime, exits, lines, signals, messages } = fakeProcess(env);
     const worker = fakeWorker();
 
-    await runWorkerProcess({ name: 'worker-test', start: worker.start }, runtime);
+    await runWorkerProcess({ name: 'worker-test', metricsPort: () => 0, start: worker.start }, runtime);
 
     const { config, databases, kafka, producer } = worker.context();
     expect(config.topics.tenantEvents).toBe(`${env.KAFKA_TOPIC_PREFIX}tenant.events`);
@@ -116,21 +117,54 @@ describe('runWorkerProcess', () => {
     });
     expect(exits).toEqual([]);
 
+    // PORT 0 in the config: the OS picked the port, and the ready line names it.
+    const metrics = lines.find((line) => line.msg === 'worker-test ready')!.metrics as string;
+    expect(metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await fetch(`${metrics}/healthz`).then((r) => r.status)).toBe(200);
+    const readiness = await fetch(`${metrics}/readyz`);
+    expect({ status: readiness.status, body: await readiness.json() }).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { consumer: 'ok', database: 'ok', kafka: 'ok' } },
+    });
+    const scraped = await fetch(`${metrics}/metrics`);
+    expect(scraped.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await scraped.text();
+    expect(text).toMatch(/^tenantry_kafka_consumer_lag_messages\{group="[^"]+provisioner",topic="[^"]+tenant\.events",partition="0"\} \d+$/m);
+    expect(text).toMatch(/^tenantry_database_pool_connections\{database="main",state="in_use"\} \d+$/m);
+    expect(text).toContain('process_cpu_seconds_total');
+
     signals.get('SIGTERM')!();
     await waitFor('exit', () => exits.length > 0);
 
     expect(exits).toEqual([0]);
     expect(worker.calls).toEqual(['stop']);
+    await expect(fetch(`${metrics}/healthz`)).rejects.toThrow(); // the port was closed
     expect(lines.filter((line) => !line.component && (line.level as number) >= 40)).toEqual([]); // kafkajs' own warnings aside
     expect(messages().slice(-2)).toEqual(['worker-test shutting down', 'worker-test stopped']);
     expect(databases.openNow()).toEqual([]); // the pools were closed last
+  });
+
+  it('exits 1 naming the metrics port when it is taken, before the worker starts', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { runtime, exits, lines } = fakeProcess(stackEnv());
+      const { start, calls } = unreachableStart();
+      await runWorkerProcess({ name: 'worker-test', metricsPort: () => port, start }, runtime);
+      expect(exits).toEqual([1]);
+      expect(calls).toHaveLength(0);
+      expect(lines.find((line) => line.level === 60)?.msg).toContain(`the metrics port cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('exits 1 at once on a second signal while the shutdown still waits for the worker', async () => {
     const { runtime, exits, lines, signals } = fakeProcess(stackEnv());
     const worker = fakeWorker();
     worker.holdStop();
-    await runWorkerProcess({ name: 'worker-test', start: worker.start }, runtime);
+    await runWorkerProcess({ name: 'worker-test', metricsPort: () => 0, start: worker.start }, runtime);
 
     signals.get('SIGTERM')!();
     await waitFor('the worker asked to stop', () => worker.calls.length === 1);
@@ -146,7 +180,7 @@ describe('runWorkerProcess', () => {
   it('shuts down with exit code 1 when the consumer stops for good', async () => {
     const { runtime, exits, lines } = fakeProcess(stackEnv());
     const worker = fakeWorker();
-    await runWorkerProcess({ name: 'worker-test', start: worker.start }, runtime);
+    await runWorkerProcess({ name: 'worker-test', metricsPort: () => 0, start: worker.start }, runtime);
 
     worker.context().onFatal(new Error('group coordinator gone'));
     await waitFor('exit', () => exits.length > 0);

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { MAIN_DATABASE, listTenantEventHistory, readTenantMemberCounts } from '@tenantry/control-db';
-import { readTenantSchemaStatistics } from '@tenantry/tenant-schema';
+import { readTenantSchemaStatistics, readTenantUsage } from '@tenantry/tenant-schema';
 import { isDatabaseUnreachable } from '@tenantry/worker-kit';
-import tenantDatabases from '../../plugins/tenant-databases.ts';
 import { ALL_ROLES, requireTenantAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 import { tenantIdParamsSchema } from '../../schemas/tenant.ts';
 import { pageOf } from '../../schemas/page.ts';
+import { tenantUsageSchema } from '../../schemas/usage.ts';
 
 const pageQuery = {
   type: 'object',
@@ -22,7 +22,6 @@ const pageQuery = {
 /** switch, statistics and the event history of one tenant. */
 export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }> = async (app, { tokenTtlSeconds }) => {
   app.addHook('preHandler', app.authenticate);
-  await app.register(tenantDatabases);
 
   app.post<{ Params: { id: string } }>(
     '/:id/switch',
@@ -61,18 +60,20 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
     {
       schema: {
         tags: ['tenants'],
-        summary: "Counts read from the control data and the tenant schema (on the tenant's database)",
+        summary:
+          "Counts read from the control data and the tenant schema, and the tenant's database work (`usage`: pg_stat_statements by its role, on the tenant's database)",
         params: tenantIdParamsSchema,
         response: {
           200: {
             type: 'object',
-            required: ['member_count', 'active_member_count', 'document_count', 'storage_used_bytes', 'schema_version'],
+            required: ['member_count', 'active_member_count', 'document_count', 'storage_used_bytes', 'schema_version', 'usage'],
             properties: {
               member_count: { type: 'integer' },
               active_member_count: { type: 'integer' },
               document_count: { type: 'integer' },
               storage_used_bytes: { type: 'integer' },
               schema_version: { type: ['string', 'null'] },
+              usage: tenantUsageSchema,
             },
           },
           ...problemResponses(400, 401, 404, 503),
@@ -85,7 +86,11 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
       if (!members) throw new ApiError('TNT_ERR_TENANT_NOT_FOUND', `Tenant ${request.params.id} does not exist.`);
       // Read where the tenant's schema lives now (after a move: the new database).
       const database = (await app.tenantDatabases.placementOf(request.params.id)) ?? MAIN_DATABASE;
-      const schema = await app.tenantDatabases.use(database, (orm) => readTenantSchemaStatistics(orm, request.params.id)).catch((error: unknown) => {
+      const read = async (orm: Parameters<typeof readTenantUsage>[0]) => ({
+        ...(await readTenantSchemaStatistics(orm, request.params.id)),
+        usage: await readTenantUsage(orm, request.params.id),
+      });
+      const schema = await app.tenantDatabases.use(database, read).catch((error: unknown) => {
         if (!isDatabaseUnreachable(error)) throw error;
         throw new ApiError('TNT_ERR_UNAVAILABLE', `The tenant database "${database}" cannot be reached; try again later.`);
       });
@@ -95,6 +100,15 @@ export const tenantInsightRoutes: FastifyPluginAsync<{ tokenTtlSeconds: number }
         document_count: schema.documentCount,
         storage_used_bytes: schema.storageUsedBytes,
         schema_version: schema.schemaVersion,
+        usage: {
+          available: schema.usage.available,
+          reason: schema.usage.reason,
+          calls: schema.usage.statements?.calls ?? null,
+          total_exec_time_ms: schema.usage.statements?.totalExecTimeMs ?? null,
+          rows: schema.usage.statements?.rows ?? null,
+          table_bytes: schema.usage.tableBytes,
+          index_bytes: schema.usage.indexBytes,
+        },
       };
     },
   );

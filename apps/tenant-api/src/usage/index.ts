@@ -1,0 +1,2 @@
+export { readTopTenants } from './top-tenants.ts';
+export type { TopTenants, TopTenant, DatabaseUsageSource } from './top-tenants.ts';
