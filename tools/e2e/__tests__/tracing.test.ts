@@ -55,6 +55,12 @@ function traceOfTenant(tenantId: string): ReceivedSpan[] {
   return outbox ? receiver.spans.filter((span) => span.traceId === outbox.traceId) : [];
 }
 
+/** Spans whose parent is not among `spans` (the root has none and is not one). */
+function orphansOf(spans: ReceivedSpan[]): ReceivedSpan[] {
+  const ids = new Set(spans.map((span) => span.spanId));
+  return spans.filter((span) => span.parentSpanId && !ids.has(span.parentSpanId));
+}
+
 const servicesOf = (spans: ReceivedSpan[]) => new Set(spans.map((span) => span.service));
 
 it('one POST /v1/tenants is one trace across tenant-api, the relay, the provisioner and dte-sync, parent links intact', async () => {
@@ -66,16 +72,23 @@ it('one POST /v1/tenants is one trace across tenant-api, the relay, the provisio
     const trace = traceOfTenant(created.id);
     const dteSync = trace.some((span) => span.service === 'dte-sync' && span.kind === CONSUMER);
     const provisioned = trace.some((span) => span.kind === PRODUCER && span.attributes['tenantry.event.type'] === 'TenantProvisioned');
-    return dteSync && provisioned ? trace : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100 });
+    const request = trace.some((span) => span.kind === SERVER);
+    // A parent ends (and is exported) after its children: wait until no received span lacks its parent.
+    const complete = orphansOf(trace).length === 0;
+    // Spans and log lines reach this process on different channels: wait for both.
+    const logged = ['provisioner', 'dte-sync'].every((service) => logLines().some((line) => line.service === service && line.tenant_id === created.id && line.event_id));
+    return dteSync && provisioned && request && complete && logged ? trace : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 100 }).catch((error: Error) => {
+    const orphans = orphansOf(traceOfTenant(created.id)).map((span) => `${span.service}: ${span.name}`);
+    throw new Error(`${error.message}; spans whose parent never arrived: ${orphans.join(', ') || 'none'}`);
+  });
 
   expect(servicesOf(spans)).toEqual(new Set(['tenant-api', 'provisioner', 'dte-sync']));
   // A trace the caller did not start has exactly one root: tenant-api's server span for the POST.
   const roots = spans.filter((span) => !span.parentSpanId);
   expect(roots.map((span) => [span.service, span.kind])).toEqual([['tenant-api', SERVER]]);
   // Every other span's parent is in the trace, so the tree is connected.
-  const ids = new Set(spans.map((span) => span.spanId));
-  expect(spans.filter((span) => span.parentSpanId && !ids.has(span.parentSpanId)).map((span) => span.name)).toEqual([]);
+  expect(orphansOf(spans)).toEqual([]);
 
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const parentOf = (span: ReceivedSpan) => byId.get(span.parentSpanId!)!;
@@ -116,7 +129,8 @@ it('a request without traceparent starts a new trace; one with a traceparent con
   const third = await createTenant('Traza Cuatro SpA', { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01`, tracestate: 'tenantry=e2e' });
   const traces = await waitFor('three traces', () => {
     const found = [first, second, third].map((tenant) => traceOfTenant(tenant.id));
-    return found.every((trace) => trace.length > 0) ? found : undefined;
+    // The server span ends after the outbox span and may come in a later export.
+    return found.every((trace) => trace.some((span) => span.kind === SERVER)) ? found : undefined;
   }, { timeoutMs: 30_000, intervalMs: 100 });
   const [a, b, c] = traces.map((trace) => trace[0].traceId);
   expect(a).not.toBe(b);
