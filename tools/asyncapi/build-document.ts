@@ -27,6 +27,7 @@ const SUMMARIES: Record<EventType, string> = {
   TenantMemberAdded: 'A user became a member; `member` is the new membership.',
   TenantMemberUpdated: 'A membership changed role or status; `member` is its new state.',
   TenantMemberRemoved: 'A membership was removed; `member` is its last state.',
+  TenantPurged: 'v2: the tenant was purged (hard delete): schema and role dropped, members removed, its key destroyed; the snapshot is the tombstone (status `purged`, no name, slug, rut, address or description).',
   TenantMoved: "v1.1: the tenant's schema moved to another tenant database; `from` and `to` name them, the snapshot's `database` is `to`.",
   TenantSchemaProvisioned: 'The provisioner built or verified the tenant schema.',
   TenantSchemaProvisioningFailed: 'The provisioner could not build the tenant schema; `attempt` is how many in-process tries the provisioner made before giving up (a redelivery counts from 1 again).',

@@ -32,6 +32,8 @@ export interface Config {
    */
   provisionerConcurrency: number;
   provisionerSpareSchemas: number;
+  /** Days a tenant must have been deactivated before it may be purged (a superuser's `force` skips it). */
+  purgeAfterDays: number;
   /** What each tenant's database role may hold: sessions at once, and how long a statement or an idle transaction may last (0: no limit). */
   tenantRoleLimits: TenantRoleLimits;
   topics: { tenantEvents: string; tenantProvisioning: string };
@@ -84,6 +86,8 @@ const schema = {
     // Pre-built tenant schemas a new tenant is given (renamed) instead of building one on the
     // request path; 0 turns the pool off.
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
+    // The grace period of a deactivated tenant: it can still be activated again until it is purged.
+    PURGE_AFTER_DAYS: { type: 'integer', minimum: 0, maximum: 3650, default: 30 },
     // `*`, or comma-separated origins as browsers send them (scheme://host[:port], no path).
     CORS_ORIGINS: { type: 'string', pattern: '^(\\*|https?://[^/,\\s]+(,https?://[^/,\\s]+)*)$' },
     // A tenant role's share of the server (max_connections is 100 by default) and of its time.
@@ -196,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: str('LOG_LEVEL') as Config['logLevel'],
     provisionerConcurrency: raw.PROVISIONER_CONCURRENCY as number,
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
+    purgeAfterDays: raw.PURGE_AFTER_DAYS as number,
     tenantRoleLimits: {
       connectionLimit: raw.TENANT_ROLE_CONNECTION_LIMIT as number,
       statementTimeoutMs: raw.TENANT_ROLE_STATEMENT_TIMEOUT_MS as number,

@@ -68,3 +68,5 @@ export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type Schem
 export * from './databases/index.ts';
 export * from './moves/index.ts';
 export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
+export * from './purges/index.ts';
+export * from './subject-keys/index.ts';

@@ -214,6 +214,7 @@ export async function changeTenantStatus(
     if (options.userStatus) {
       await em.nativeUpdate(Membership, { tenant_id: id }, { status: options.userStatus });
     }
+    if (status !== row.status) row.deactivated_at = status === 'deactivated' ? new Date() : null;
     row.status = status;
     row.version += 1;
     row.updated_at = new Date();

@@ -42,6 +42,7 @@ export type {
   TenantProvisioningFailedData,
   TenantMemberEventData,
   TenantMovedData,
+  TenantPurgedData,
   TenantSchemaProvisionedData,
   TenantSchemaProvisioningFailedData,
   TenantEvent,

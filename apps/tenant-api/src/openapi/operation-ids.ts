@@ -20,6 +20,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'POST /v1/tenants/{id}/provision': 'provisionTenant',
   // Named ahead for the move route being added on main; unused until it exists.
   'POST /v1/tenants/{id}/move': 'moveTenant',
+  'POST /v1/tenants/{id}/purge': 'purgeTenant',
   'POST /v1/tenants/{id}/switch': 'switchTenant',
   'GET /v1/tenants/{id}/statistics': 'getTenantStatistics',
   'GET /v1/tenants/{id}/events': 'listTenantEvents',

@@ -31,6 +31,8 @@ export const tenantMovedDataSchema = tenantData(
   ['from', 'to'] as const,
 );
 
+export const tenantPurgedDataSchema = tenantData({ purged_at: { type: 'string', format: 'date-time' } }, ['purged_at'] as const);
+
 export const tenantSchemaProvisionedDataSchema = {
   type: 'object',
   required: ['schema_name', 'schema_version', 'duration_ms'],
@@ -65,6 +67,7 @@ export const eventDataSchemas = {
   TenantMemberUpdated: tenantMemberEventDataSchema,
   TenantMemberRemoved: tenantMemberEventDataSchema,
   TenantMoved: tenantMovedDataSchema,
+  TenantPurged: tenantPurgedDataSchema,
   TenantSchemaProvisioned: tenantSchemaProvisionedDataSchema,
   TenantSchemaProvisioningFailed: tenantSchemaProvisioningFailedDataSchema,
 } as const satisfies Record<EventType, object>;

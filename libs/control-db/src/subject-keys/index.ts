@@ -1,0 +1,1 @@
+export { subjectKeyForSealing, destroySubjectKey, tenantSubject, userSubject, type SubjectId } from './subject-keys.ts';
