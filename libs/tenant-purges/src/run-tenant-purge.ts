@@ -38,6 +38,7 @@ export async function runTenantPurge(deps: PurgeRunnerDeps, tenantId: string): P
       await failpoint(state);
     };
     if (purge.state === 'requested') {
+      await failpoint('requested');
       const dropped = await deps.databases.use(purge.database, (tenantOrm) => dropTenantSchema(tenantOrm, tenantId));
       log.info(dropped, 'tenant schema and role dropped');
       await advanceTenantPurge(deps.orm, tenantId, 'schema-dropped');

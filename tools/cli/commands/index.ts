@@ -10,6 +10,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   (await import('./outbox-status.ts')).register,
   (await import('./tenants-reprovision.ts')).register,
   (await import('./tenants-move.ts')).register,
+  (await import('./tenants-purge.ts')).register,
   (await import('./migrate-status.ts')).register,
   (await import('./migrate-up.ts')).register,
   (await import('./databases-add.ts')).register,
