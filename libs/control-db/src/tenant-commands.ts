@@ -11,6 +11,7 @@ import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { countLimitedMembers } from './member-commands.ts';
 import { placeNewTenant } from './databases/index.ts';
+import { sealAllForLog } from './subject-keys/seal-for-log.ts';
 import {
   ConflictError,
   InvalidStateError,
@@ -264,6 +265,7 @@ export async function recordProvisioningOutcome(
       tenantversion: updated.version,
       traceparent: meta.traceparent,
     });
+    const [logged] = await sealAllForLog(client, [event]);
     await client.query({
       name: 'tenantry_record_provisioning_outcome',
       text: `with changed as (
@@ -273,7 +275,7 @@ export async function recordProvisioningOutcome(
                values ($6, $1, $4, $7, $8, $5, null)
              )
              select pg_notify($9, '')`,
-      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at, event.id, type, JSON.stringify(event), OUTBOX_CHANNEL],
+      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at, event.id, type, JSON.stringify(logged), OUTBOX_CHANNEL],
     });
     await client.query('commit');
     return { changed: true, tenant };

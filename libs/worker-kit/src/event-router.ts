@@ -1,17 +1,19 @@
 import type { ConsumedMessage } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import { parseEvent, type ParsedEvent } from '@tenantry/tenant-events';
+import { openEvent, parseEvent, type ParsedEvent, type SubjectKeyLookup } from '@tenantry/tenant-events';
 import type { Subscriber } from './subscriber.ts';
 
 /**
  * Turns a consumed record into a call of the subscriber for its type, with a child logger that
  * carries the tenant id and traceparent. Invalid events throw EventValidationError (not retriable),
- * so the runner dead-letters them; unknown and unhandled types are skipped (SPEC §4).
+ * so the runner dead-letters them; unknown and unhandled types are skipped (SPEC §4). With
+ * `subjectKeys`, sealed personal fields (contract v2) are opened first; an erased subject's are null.
  */
 export function routeEvents<C>(
   subscribers: readonly Subscriber<C>[],
   logger: Logger,
   contextFor: (message: ConsumedMessage, log: Logger) => C,
+  subjectKeys?: SubjectKeyLookup,
 ): (message: ConsumedMessage) => Promise<void> {
   const byType = new Map<string, Subscriber<C>>(subscribers.map((s) => [s.event, s]));
   return async (message) => {
@@ -42,6 +44,6 @@ export function routeEvents<C>(
       log.debug(where, 'event type not handled here, ignored');
       return;
     }
-    await subscriber.handle(event, contextFor(message, log));
+    await subscriber.handle(subjectKeys ? await openEvent(event, subjectKeys) : event, contextFor(message, log));
   };
 }
