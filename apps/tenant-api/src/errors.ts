@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   TNT_ERR_NOT_FOUND: { status: 404, title: 'Not found' },
   TNT_ERR_TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
   TNT_ERR_MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
+  TNT_ERR_USER_NOT_FOUND: { status: 404, title: 'User not found' },
   TNT_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   TNT_ERR_SLUG_TAKEN: { status: 409, title: 'Slug already taken' },
   TNT_ERR_ALREADY_MEMBER: { status: 409, title: 'Already a member' },

@@ -70,3 +70,4 @@ export * from './moves/index.ts';
 export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
 export * from './purges/index.ts';
 export * from './subject-keys/index.ts';
+export * from './erasure/index.ts';

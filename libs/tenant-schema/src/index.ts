@@ -30,3 +30,4 @@ export * from './move/index.ts';
 export * from './server-probe/index.ts';
 export { tenantSchemaLockKey } from './tenant-lock.ts';
 export * from './statistics/index.ts';
+export { eraseUserProfile } from './erase-user-profile.ts';

@@ -30,6 +30,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'DELETE /v1/tenants/{id}/members/{user_id}': 'removeMember',
   'GET /v1/users/me': 'getCurrentUser',
   'POST /v1/users': 'createUser',
+  'DELETE /v1/users/{id}': 'eraseUser',
   'GET /v1/plans': 'listPlans',
   'POST /v1/tenant-groups': 'createTenantGroup',
   'GET /v1/tenant-groups': 'listTenantGroups',
