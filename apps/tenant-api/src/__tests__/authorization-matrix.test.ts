@@ -39,6 +39,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
   'POST /v1/auth/token': (_f, c) => ({ method: 'POST', url: '/v1/auth/token', payload: { email: c.email, password: c.password } }),
   'GET /v1/users/me': () => ({ method: 'GET', url: '/v1/users/me' }),
   'POST /v1/users': () => ({ method: 'POST', url: '/v1/users', payload: { email: `new-${unique()}@matrix.test` } }),
+  'DELETE /v1/users/{id}': (f) => ({ method: 'DELETE', url: `/v1/users/${f.targetUserId}?erase=true` }),
   'GET /v1/plans': () => ({ method: 'GET', url: '/v1/plans' }),
   'POST /v1/tenants': () => ({ method: 'POST', url: '/v1/tenants', payload: { name: `Created In Matrix ${unique()}` } }),
   'POST /v1/tenants (plan_id, user_limit)': () => ({
@@ -63,6 +64,7 @@ const REQUESTS: Record<string, (fixture: Fixture, caller: CallerIdentity) => Inj
   'POST /v1/tenants/{id}/suspend': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/suspend` }),
   'POST /v1/tenants/{id}/provision': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/provision` }),
   'POST /v1/tenants/{id}/move': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/move`, payload: { database: 'main' } }),
+  'POST /v1/tenants/{id}/purge': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/purge`, payload: { force: true } }),
   'POST /v1/tenants/{id}/switch': (f) => ({ method: 'POST', url: `/v1/tenants/${f.tenantId}/switch` }),
   'GET /v1/tenants/{id}/statistics': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}/statistics` }),
   'GET /v1/tenants/{id}/events': (f) => ({ method: 'GET', url: `/v1/tenants/${f.tenantId}/events` }),

@@ -12,8 +12,12 @@ export const userSubject = (userId: string): SubjectId => `user:${userId}`;
  * AES-256-GCM). Null when it was destroyed: nothing may be sealed for that subject any more.
  */
 export async function subjectKeyForSealing(em: EntityManager, subject: SubjectId): Promise<Buffer | null> {
-  await em.execute(`insert into subject_keys (subject, key) values (?, ?) on conflict (subject) do nothing`, [subject, randomBytes(32)]);
-  const [row] = await em.execute<{ key: Buffer | null }[]>(`select key from subject_keys where subject = ?`, [subject]);
+  // One round trip: the new key, or the one already there (null when destroyed).
+  const [row] = await em.execute<{ key: Buffer | null }[]>(
+    `with made as (insert into subject_keys (subject, key) values (?, ?) on conflict (subject) do nothing returning key)
+     select key from made union all select key from subject_keys where subject = ? limit 1`,
+    [subject, randomBytes(32), subject],
+  );
   return row?.key ?? null;
 }
 
