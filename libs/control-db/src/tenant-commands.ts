@@ -11,6 +11,7 @@ import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { countLimitedMembers } from './member-commands.ts';
 import { placeNewTenant } from './databases/index.ts';
+import { refuseTombstone } from './purges/refuse-tombstone.ts';
 import { sealAllForLog } from './subject-keys/seal-for-log.ts';
 import {
   ConflictError,
@@ -50,6 +51,7 @@ export function schemaNameForTenant(id: string): string {
 async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!row) throw new TenantNotFoundError(id);
+  refuseTombstone(row);
   return row;
 }
 
@@ -208,6 +210,8 @@ export async function changeTenantStatus(
   return inTransaction(orm, async (em) => {
     const row = await lockTenant(em, id);
     const status = targetStatus(action, row);
+    const [purging] = await em.execute<{ state: string }[]>(`select state from tenant_purges where tenant_id = ?`, [id]);
+    if (purging && status !== row.status) throw new InvalidStateError(`Tenant ${id} is being purged (${purging.state}); it cannot change state any more.`);
     if (action === 'suspend' && row.status === 'deactivated') {
       throw new InvalidStateError('A deactivated tenant cannot be suspended; activate it first.');
     }

@@ -86,6 +86,14 @@ describe('POST /v1/tenants/{id}/purge: who and when', () => {
     expect(await statusOf(id)).toBe('deactivated');
   });
 
+  it('while a purge is open the tenant cannot be activated again: 409 TNT_ERR_INVALID_STATE', async () => {
+    const tenant = await deactivatedTenant();
+    // A journal left open (as a crash would leave it): the runner owes the rest, nobody may revive the tenant.
+    await sql(`insert into tenant_purges (tenant_id, state, forced) values (?, 'requested', true)`, [tenant.id]);
+    expect(expectProblem(await call('POST', `/v1/tenants/${tenant.id}/activate`, {}), 409).code).toBe('TNT_ERR_INVALID_STATE');
+    await waitFor('the runner finishes the open purge', async () => (await statusOf(tenant.id)) === 'purged', { timeoutMs: 30_000 });
+  });
+
   it('refuses an unknown body field: 422', async () => {
     const tenant = await deactivatedTenant();
     expectProblem(await call('POST', `/v1/tenants/${tenant.id}/purge`, { force: true, now: true }), 422);
@@ -137,5 +145,14 @@ describe('a forced purge', () => {
     const tombstone = await call('GET', `/v1/tenants/${tenant.id}`);
     expect(tombstone.statusCode).toBe(200);
     expect(tombstone.json()).toEqual(expect.objectContaining({ status: 'purged', name: null, slug: null }));
+    // A tombstone changes no more: activating, patching or adding a member is a 409.
+    for (const [method, url, payload] of [
+      ['POST', `/v1/tenants/${tenant.id}/activate`, {}],
+      ['POST', `/v1/tenants/${tenant.id}/members`, { email: 'late.member@example.com', role: 'readonly' }],
+    ] as const) {
+      expect(expectProblem(await call(method, url, payload), 409).code).toBe('TNT_ERR_INVALID_STATE');
+    }
+    const patched = await t.app.inject({ method: 'PATCH', url: `/v1/tenants/${tenant.id}`, headers: bearer(t.superToken), payload: { city: 'Talca' } });
+    expect(expectProblem(patched, 409).code).toBe('TNT_ERR_INVALID_STATE');
   });
 });

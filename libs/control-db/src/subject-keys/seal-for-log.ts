@@ -18,11 +18,13 @@ export async function sealForLog<E extends TenantEvent>(em: EntityManager, event
 export async function sealAllForLog<E extends TenantEvent>(client: SqlClient, events: E[]): Promise<E[]> {
   const subjects = [...new Set(events.flatMap(sealingSubjectsOf))];
   if (subjects.length === 0) return events;
-  await client.query(`insert into subject_keys (subject, key) select * from unnest($1::text[], $2::bytea[]) on conflict (subject) do nothing`, [
-    subjects,
-    subjects.map(() => randomBytes(32)),
-  ]);
-  const { rows } = await client.query<{ subject: string; key: Buffer | null }>(`select subject, key from subject_keys where subject = any($1::text[])`, [subjects]);
+  // One round trip: the keys made now (the statement's snapshot does not see them in the table)
+  // plus those already there.
+  const { rows } = await client.query<{ subject: string; key: Buffer | null }>(
+    `with made as (insert into subject_keys (subject, key) select * from unnest($1::text[], $2::bytea[]) on conflict (subject) do nothing returning subject, key)
+     select subject, key from made union all select subject, key from subject_keys where subject = any($1::text[])`,
+    [subjects, subjects.map(() => randomBytes(32))],
+  );
   const keys = new Map(rows.map((row) => [row.subject, row.key]));
   return events.map((event) => sealEvent(event, keys));
 }
