@@ -145,6 +145,12 @@ describe('a forced purge', () => {
     const tombstone = await call('GET', `/v1/tenants/${tenant.id}`);
     expect(tombstone.statusCode).toBe(200);
     expect(tombstone.json()).toEqual(expect.objectContaining({ status: 'purged', name: null, slug: null }));
+    // Reads of a tombstone never fail: its schema is gone, its history stays (personal fields null).
+    expect((await call('GET', `/v1/tenants/${tenant.id}/statistics`)).statusCode).toBeLessThan(500);
+    const history = await call('GET', `/v1/tenants/${tenant.id}/events`);
+    expect(history.statusCode).toBe(200);
+    expect(history.json().data[0]).toEqual(expect.objectContaining({ type: 'TenantPurged' }));
+    for (const event of history.json().data) expect([event.data.tenant.name, event.data.tenant.rut, event.data.tenant.address]).toEqual([null, null, null]);
     // A tombstone changes no more: activating, patching or adding a member is a 409.
     for (const [method, url, payload] of [
       ['POST', `/v1/tenants/${tenant.id}/activate`, {}],
