@@ -27,6 +27,7 @@ const SUMMARIES: Record<EventType, string> = {
   TenantMemberAdded: 'A user became a member; `member` is the new membership.',
   TenantMemberUpdated: 'A membership changed role or status; `member` is its new state.',
   TenantMemberRemoved: 'A membership was removed; `member` is its last state.',
+  TenantPurged: 'v2: the tenant was purged (hard delete): schema and role dropped, members removed, its key destroyed; the snapshot is the tombstone (status `purged`, no name, slug, rut, address or description).',
   TenantMoved: "v1.1: the tenant's schema moved to another tenant database; `from` and `to` name them, the snapshot's `database` is `to`.",
   TenantSchemaProvisioned: 'The provisioner built or verified the tenant schema.',
   TenantSchemaProvisioningFailed: 'The provisioner could not build the tenant schema; `attempt` is how many in-process tries the provisioner made before giving up (a redelivery counts from 1 again).',
@@ -50,9 +51,9 @@ function withRefs(value: unknown): unknown {
 /** Plain JSON copy (readonly `as const` arrays become ordinary arrays). */
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
-/** The frozen example of each type; a later baseline's example (v1.1 carries `database`) replaces v1's. */
+/** The frozen example of each type; a later baseline's example (v1.1 carries `database`, v2 sealed fields) replaces an older one. */
 function loadExamples(): Map<string, Json> {
-  const events = ['v1-events.json', 'v1.1-events.json'].flatMap((name) => {
+  const events = ['v1-events.json', 'v1.1-events.json', 'v2-events.json'].flatMap((name) => {
     const url = new URL(`../../libs/tenant-events/src/__fixtures__/${name}`, import.meta.url);
     return JSON.parse(readFileSync(url, 'utf8')) as Json[];
   });
@@ -104,12 +105,13 @@ export function buildAsyncApiDocument(): Json {
     asyncapi: '3.1.0',
     info: {
       title: 'Tenantry tenant events',
-      version: '1.1.0',
+      version: '2.0.0',
       description: [
         'The event contract of the Tenantry control plane (SPEC §4), generated from the JSON Schemas of `@tenantry/tenant-events` by `npm run asyncapi`.',
         '',
         'Every message value is a CloudEvents 1.0 structured-mode JSON event. Topic names get the configured `KAFKA_TOPIC_PREFIX` in front.',
-        'Versioning: this is v1.1 of contract v1; within v1 only additive changes happen (new optional fields, new event types). Consumers must ignore unknown fields and skip unknown event types.',
+        'Versioning: this is v2.0 of the contract; within a major version only additive changes happen (new optional fields, new event types). Consumers must ignore unknown fields and skip unknown event types.',
+        'v2.0 seals personal fields per subject (crypto-shredding): the snapshot `name`, `slug`, `description`, `rut`, `address` (key `tenant:<id>`) and a member `email`, `first_name`, `last_name` (key `user:<id>`) travel as `{alg: A256GCM, kid, iv, ct}` objects; open them with `openEvent` of @tenantry/tenant-events and the subject keys in `control.subject_keys`. A purge or a user erasure destroys the key: the field opens to null in every copy, replays included. Events from before v2 carry plain values and stay valid. v2 also adds `TenantPurged` and the tenant status `purged`. How to upgrade: libs/tenant-events/README.md.',
         'v1.1 added the snapshot fields `database` (the tenant database holding the schema; an older event has none and means `main`) and `move`, and the event type `TenantMoved`.',
         'Delivery is at least once: duplicates can occur, so consumers apply an event only if its `tenantversion` is newer than what they hold.',
       ].join('\n'),

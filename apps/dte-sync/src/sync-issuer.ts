@@ -24,6 +24,11 @@ const applyOnCurrentDatabase = (event: IssuerEvent, { databases }: DteSyncContex
  * database: then the placement is read again and the write goes to the new one.
  */
 export async function syncIssuer(event: IssuerEvent, context: DteSyncContext): Promise<void> {
+  if (event.data.tenant.name === null) {
+    // Contract v2: the tenant's key is destroyed (purged): its schema is gone and its data must stay gone.
+    context.log.info('tenant purged since this event was written; issuer left alone');
+    return;
+  }
   let result = await applyOnCurrentDatabase(event, context);
   if (result.outcome === 'no-schema') {
     const again = await applyOnCurrentDatabase(event, context);

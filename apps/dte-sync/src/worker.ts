@@ -39,7 +39,7 @@ export function startDteSync(deps: DteSyncDeps): DteSyncWorker {
       }),
     }),
   );
-  const consumer = consumeTenantEvents(deps, subscribers, (message, log): DteSyncContext => ({ databases, log, park: () => message.park?.() }));
+  const consumer = consumeTenantEvents({ ...deps, subjectKeys: databases.subjectKey }, subscribers, (message, log): DteSyncContext => ({ databases, log, park: () => message.park?.() }));
   return {
     ready: consumer.ready,
     stop: () => {

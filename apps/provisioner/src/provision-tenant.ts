@@ -17,6 +17,12 @@ export async function provisionTenant(
 ): Promise<void> {
   const { tenant } = event.data;
   const { log, attempt } = context;
+  if (tenant.name === null) {
+    // Contract v2: the tenant was purged (its key destroyed) since this event was written, e.g. a
+    // replay. Building its schema again would bring a purged tenant back.
+    log.info('tenant purged since this event was written; nothing to build');
+    return;
+  }
   let result;
   try {
     // On the tenant's current database (roles are per server: its role is created there too). The

@@ -66,7 +66,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   );
 
   const consumer = consumeTenantEvents(
-    { ...deps, producer },
+    { ...deps, producer, subjectKeys: databases.subjectKey },
     subscribers,
     (message, log): ProvisionerContext => ({
       databases,

@@ -24,6 +24,7 @@ import { memberRoutes } from './routes/tenants/members.ts';
 import { tenantInsightRoutes } from './routes/tenants/tenant-insights.ts';
 import { tenantMoveRoutes } from './routes/tenants/move.ts';
 import { tenantExportRoutes } from './routes/tenants/export.ts';
+import { tenantPurgeRoutes } from './routes/tenants/purge.ts';
 import { userRoutes } from './routes/users/index.ts';
 import { planRoutes } from './routes/plans/index.ts';
 import { tenantGroupRoutes } from './routes/tenant-groups/index.ts';
@@ -33,7 +34,7 @@ import metrics from './plugins/metrics.ts';
 import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {
-  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'loginAccountRateLimitMax' | 'trustProxy' | 'bodyLimitBytes' | 'corsOrigins' | 'exportDir'>;
+  config: Pick<Config, 'jwt' | 'tokenTtlSeconds' | 'rateLimitMax' | 'loginRateLimitMax' | 'loginAccountRateLimitMax' | 'trustProxy' | 'bodyLimitBytes' | 'corsOrigins' | 'exportDir' | 'purgeAfterDays'>;
   orm: ControlOrm;
   logger: Logger;
   readiness?: Record<string, ReadinessCheck>;
@@ -96,6 +97,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(tenantInsightRoutes, { prefix: '/v1/tenants', tokenTtlSeconds: config.tokenTtlSeconds });
   await app.register(tenantMoveRoutes, { prefix: '/v1/tenants' });
   await app.register(tenantExportRoutes, { prefix: '/v1/tenants', exportDir: config.exportDir });
+  await app.register(tenantPurgeRoutes, { prefix: '/v1/tenants', purgeAfterDays: config.purgeAfterDays });
   await app.register(userRoutes, { prefix: '/v1/users' });
   await app.register(planRoutes, { prefix: '/v1/plans' });
   await app.register(tenantGroupRoutes, { prefix: '/v1/tenant-groups' });

@@ -37,6 +37,8 @@ export interface Config {
   /** Ports of the workers' /metrics, /healthz and /readyz (on `host`); 0: a free port. */
   provisionerMetricsPort: number;
   dteSyncMetricsPort: number;
+  /** Days a tenant must have been deactivated before it may be purged (a superuser's `force` skips it). */
+  purgeAfterDays: number;
   /** What each tenant's database role may hold: sessions at once, and how long a statement or an idle transaction may last (0: no limit). */
   tenantRoleLimits: TenantRoleLimits;
   topics: { tenantEvents: string; tenantProvisioning: string };
@@ -92,6 +94,8 @@ const schema = {
     PROVISIONER_SPARE_SCHEMAS: { type: 'integer', minimum: 0, maximum: 100, default: 2 },
     PROVISIONER_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3001 },
     DTE_SYNC_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002 },
+    // The grace period of a deactivated tenant: it can still be activated again until it is purged.
+    PURGE_AFTER_DAYS: { type: 'integer', minimum: 0, maximum: 3650, default: 30 },
     // `*`, or comma-separated origins as browsers send them (scheme://host[:port], no path).
     CORS_ORIGINS: { type: 'string', pattern: '^(\\*|https?://[^/,\\s]+(,https?://[^/,\\s]+)*)$' },
     // A tenant role's share of the server (max_connections is 100 by default) and of its time.
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionerSpareSchemas: raw.PROVISIONER_SPARE_SCHEMAS as number,
     provisionerMetricsPort: raw.PROVISIONER_METRICS_PORT as number,
     dteSyncMetricsPort: raw.DTE_SYNC_METRICS_PORT as number,
+    purgeAfterDays: raw.PURGE_AFTER_DAYS as number,
     tenantRoleLimits: {
       connectionLimit: raw.TENANT_ROLE_CONNECTION_LIMIT as number,
       statementTimeoutMs: raw.TENANT_ROLE_STATEMENT_TIMEOUT_MS as number,

@@ -1,4 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { Pool } from 'pg';
+import { openEvent, type SubjectKeyLookup } from '@tenantry/tenant-events';
+import { subjectKeyReader } from './subject-keys/key-reader.ts';
 import type { TenantEvent } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { ConflictError } from './errors.ts';
@@ -68,6 +71,11 @@ export interface EventHistoryPage {
 }
 
 /** The tenant's events from the log, newest first; the cursor is the last version seen. */
+/** The one key reader, on the ORM's own pool. */
+async function subjectKeyLookupIn(orm: ControlOrm): Promise<SubjectKeyLookup> {
+  return subjectKeyReader((await orm.em.getConnection().getNativeClient()) as Pool, orm.config.get('schema')!);
+}
+
 export async function listTenantEventHistory(
   orm: ControlOrm,
   tenantId: string,
@@ -85,8 +93,11 @@ export async function listTenantEventHistory(
   );
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
+  // The log holds personal fields sealed (contract v2): shown opened to whoever may read the
+  // history; what an erasure destroyed shows as null.
+  const keys = await subjectKeyLookupIn(orm);
   return {
-    data: pageRows.map((row) => row.event),
+    data: await Promise.all(pageRows.map((row) => openEvent(row.event, keys))),
     pagination: {
       limit: page.limit,
       has_more: hasMore,

@@ -71,3 +71,6 @@ export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member
 export * from './archive/index.ts';
 export { readTenantStatusCounts, type TenantStatusCounts } from './tenant-status-counts.ts';
 export { readTenantLabels, type TenantLabel } from './tenant-labels.ts';
+export * from './purges/index.ts';
+export * from './subject-keys/index.ts';
+export * from './erasure/index.ts';

@@ -5,6 +5,7 @@ import type { TenantMember } from '@tenantry/tenant-events';
 import type { ControlOrm } from './control-orm.ts';
 import { Tenant, type TenantRow } from './entities/index.ts';
 import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { refuseTombstone } from './purges/refuse-tombstone.ts';
 import { MEMBER_COLUMNS, toMember } from './member-row.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from './errors.ts';
@@ -24,6 +25,7 @@ const MEMBER_SQL = `select ${MEMBER_COLUMNS}
 async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!row) throw new TenantNotFoundError(id);
+  refuseTombstone(row);
   return row;
 }
 

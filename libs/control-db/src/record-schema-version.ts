@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { sealAllForLog } from './subject-keys/seal-for-log.ts';
 import { createTenantEvent, type TenantMoveStatus, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { Pool } from 'pg';
 import type { ControlOrm } from './control-orm.ts';
@@ -144,7 +145,7 @@ export async function recordSchemaVersions(
         changed.map((r) => r.id),
         changed.map((r) => r.version),
         events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e)),
+        (await sealAllForLog(client, events)).map((e) => JSON.stringify(e)),
         events.map(() => now),
       ]);
       await client.query(`select pg_notify('${OUTBOX_CHANNEL}', '')`);

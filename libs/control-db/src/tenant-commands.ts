@@ -12,6 +12,8 @@ import { toTenantSnapshot } from './tenant-snapshot.ts';
 import { idempotently, type IdempotentCommand } from './idempotency.ts';
 import { countLimitedMembers } from './member-commands.ts';
 import { placeNewTenant } from './databases/index.ts';
+import { refuseTombstone } from './purges/refuse-tombstone.ts';
+import { sealAllForLog } from './subject-keys/seal-for-log.ts';
 import {
   ConflictError,
   InvalidStateError,
@@ -46,6 +48,7 @@ export type TenantPatch = Partial<TenantFields>;
 async function lockTenant(em: EntityManager, id: string): Promise<TenantRow> {
   const row = await em.findOne(Tenant, id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!row) throw new TenantNotFoundError(id);
+  refuseTombstone(row);
   return row;
 }
 
@@ -204,6 +207,8 @@ export async function changeTenantStatus(
   return inTransaction(orm, async (em) => {
     const row = await lockTenant(em, id);
     const status = targetStatus(action, row);
+    const [purging] = await em.execute<{ state: string }[]>(`select state from tenant_purges where tenant_id = ?`, [id]);
+    if (purging && status !== row.status) throw new InvalidStateError(`Tenant ${id} is being purged (${purging.state}); it cannot change state any more.`);
     if (action === 'suspend' && row.status === 'deactivated') {
       throw new InvalidStateError('A deactivated tenant cannot be suspended; activate it first.');
     }
@@ -211,6 +216,7 @@ export async function changeTenantStatus(
     if (options.userStatus) {
       await em.nativeUpdate(Membership, { tenant_id: id }, { status: options.userStatus });
     }
+    if (status !== row.status) row.deactivated_at = status === 'deactivated' ? new Date() : null;
     row.status = status;
     row.version += 1;
     row.updated_at = new Date();
@@ -271,6 +277,7 @@ async function writeProvisioningOutcome(
       tenantversion: updated.version,
       ...eventTraceContext(meta),
     });
+    const [logged] = await sealAllForLog(client, [event]);
     await client.query({
       name: 'tenantry_record_provisioning_outcome',
       text: `with changed as (
@@ -280,7 +287,7 @@ async function writeProvisioningOutcome(
                values ($6, $1, $4, $7, $8, $5, null)
              )
              select pg_notify($9, '')`,
-      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at, event.id, type, JSON.stringify(event), OUTBOX_CHANNEL],
+      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at, event.id, type, JSON.stringify(logged), OUTBOX_CHANNEL],
     });
     await client.query('commit');
     return { changed: true, tenant };

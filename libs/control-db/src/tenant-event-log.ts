@@ -4,6 +4,7 @@ import { currentTraceContext, inSpan, type TraceContextFields } from '@tenantry/
 import type { TenantMoveStatus } from '@tenantry/tenant-events';
 import { TenantEventRecord, type TenantRow } from './entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
+import { sealForLog } from './subject-keys/seal-for-log.ts';
 
 export const OUTBOX_CHANNEL = 'tenantry_outbox';
 
@@ -51,7 +52,8 @@ export async function appendTenantEvent(
       tenant_id: row.id,
       tenant_version: row.version,
       type,
-      event,
+      // Personal fields sealed (contract v2): the log and Kafka never hold them readable.
+      event: await sealForLog(em, event),
       published_at: null,
     });
     await em.flush();

@@ -2,7 +2,7 @@ import countries from 'i18n-iso-countries';
 import type { TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
 import type { TenantRow } from './entities/index.ts';
 
-const INACTIVE_STATUSES = new Set(['suspended', 'deactivated']);
+const INACTIVE_STATUSES = new Set(['suspended', 'deactivated', 'purged']);
 
 /** §2 `is_active`: false when suspended or deactivated. */
 export function isActiveStatus(status: string): boolean {
@@ -54,8 +54,8 @@ export function openMoveSql(tenantId: string): string {
 export function toTenantSnapshot(row: TenantRow, planUserLimit: number | null, move: TenantMoveStatus | null): TenantSnapshot {
   return {
     id: row.id,
-    name: row.name,
-    slug: row.slug,
+    name: row.name ?? null,
+    slug: row.slug ?? null,
     description: row.description ?? null,
     business_type: row.business_type as TenantSnapshot['business_type'],
     status: row.status as TenantSnapshot['status'],

@@ -1,8 +1,10 @@
 import type { Logger } from '@tenantry/logger';
 import {
   createEventDispatcher,
+  openEvent,
   type EventHandlers,
   type EventType,
+  type SubjectKeyLookup,
   type TenantEvent,
 } from '@tenantry/tenant-events';
 import type { IHeaders, Kafka as KafkaClient } from 'kafkajs';
@@ -36,6 +38,12 @@ export interface SubscribeToTenantEventsOptions {
   /** Default `tenant.events`; pass `config.topics.tenantEvents` when a KAFKA_TOPIC_PREFIX is set. */
   topic?: string;
   handlers: TenantEventHandlers;
+  /**
+   * Contract v2: reads a subject's data key (`tenant:<id>`, `user:<id>`), so each handler gets the
+   * event with its sealed personal fields opened (null once the key is destroyed: an erased
+   * subject). Without it handlers see the sealed values as they travel.
+   */
+  subjectKeys?: SubjectKeyLookup;
   /** A well-formed CloudEvent of a type this contract version does not know; default: logged and skipped. */
   onUnknown?: (type: string, raw: Record<string, unknown>, context: TenantEventContext) => Promise<void> | void;
   /** Retry policy before a message is dead-lettered; defaults: 5 attempts, 300 ms doubling, ±20 % jitter. */
@@ -101,8 +109,8 @@ export function subscribeToTenantEvents(options: SubscribeToTenantEventsOptions)
     const bound: EventHandlers = {};
     for (const [type, handler] of Object.entries(handlers) as [EventType, (e: TenantEvent, c: TenantEventContext) => unknown][]) {
       if (handler) {
-        (bound as Record<string, unknown>)[type] = (event: TenantEvent) =>
-          handler(event, withEvent(event as unknown as Record<string, unknown>));
+        (bound as Record<string, unknown>)[type] = async (event: TenantEvent) =>
+          handler(options.subjectKeys ? await openEvent(event, options.subjectKeys) : event, withEvent(event as unknown as Record<string, unknown>));
       }
     }
     const dispatch = createEventDispatcher(bound, {

@@ -1,4 +1,5 @@
-import { MAIN_DATABASE, UnknownTenantDatabaseError, readTenantPlacement } from '@tenantry/control-db';
+import { MAIN_DATABASE, UnknownTenantDatabaseError, readTenantPlacement, subjectKeyReader } from '@tenantry/control-db';
+import type { SubjectKeyLookup } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
 import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
 import pg from 'pg';
@@ -17,6 +18,8 @@ export interface TenantDatabases {
   list(): Promise<TenantDatabase[]>;
   /** The database the tenant lives on now, read from the control schema; null for an unknown tenant. */
   placementOf(tenantId: string): Promise<string | null>;
+  /** A subject's data key from the control schema (to open sealed event fields); null once destroyed. */
+  subjectKey: SubjectKeyLookup;
   /** Names of the databases with open connections now. */
   openNow(): string[];
   /** Connections in use, idle and waited for, per open database pool (`registry`: the small pool reading placements and the registry). */
@@ -62,6 +65,7 @@ export function openTenantDatabases(options: OpenTenantDatabasesOptions): Tenant
     url: urlOf,
     list: () => registry.list(),
     placementOf: async (tenantId) => (await readTenantPlacement(control, controlSchema, tenantId))?.database ?? null,
+    subjectKey: subjectKeyReader(control, controlSchema),
     openNow: () => orms.open(),
     poolStats: async () => [poolStatsOf('registry', control), ...(await orms.poolStats())],
     close: () =>
@@ -86,6 +90,8 @@ export function singleTenantDatabase(orm: TenantSchemaOrm, url = ''): TenantData
     url: async (name) => (name === MAIN_DATABASE ? url : unknown(name)),
     list: async () => [{ name: MAIN_DATABASE, status: 'open', url }],
     placementOf: async () => null,
+    // No control schema, so no keys: sealed fields open to null.
+    subjectKey: async () => null,
     openNow: () => [MAIN_DATABASE],
     poolStats: async () => [await ormPoolStats(MAIN_DATABASE, orm)],
     close: async () => undefined,

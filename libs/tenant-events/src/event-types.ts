@@ -16,6 +16,7 @@ export const TENANT_EVENT_TYPES = [
   'TenantMemberUpdated',
   'TenantMemberRemoved',
   'TenantMoved',
+  'TenantPurged',
 ] as const;
 export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
 
@@ -97,6 +98,12 @@ export interface TenantMovedData extends TenantEventData {
   to: string;
 }
 
+/** v2: the tenant was purged; the snapshot is its tombstone (status `purged`, no name, slug, rut, address or description). */
+export interface TenantPurgedData extends TenantEventData {
+  /** When the purge finished, ISO 8601 UTC. */
+  purged_at: string;
+}
+
 /** Payload type per event type. */
 export interface EventDataMap {
   TenantCreated: TenantEventData;
@@ -111,6 +118,7 @@ export interface EventDataMap {
   TenantMemberUpdated: TenantMemberEventData;
   TenantMemberRemoved: TenantMemberEventData;
   TenantMoved: TenantMovedData;
+  TenantPurged: TenantPurgedData;
   TenantSchemaProvisioned: TenantSchemaProvisionedData;
   TenantSchemaProvisioningFailed: TenantSchemaProvisioningFailedData;
 }

@@ -44,6 +44,7 @@ export type {
   TenantProvisioningFailedData,
   TenantMemberEventData,
   TenantMovedData,
+  TenantPurgedData,
   TenantSchemaProvisionedData,
   TenantSchemaProvisioningFailedData,
   TenantEvent,
@@ -52,6 +53,7 @@ export type {
 } from './event-types.ts';
 export { tenantSnapshotSchema, economicActivitySchema, tenantSettingsSchema, tenantMoveStatusSchema } from './schemas/tenant-snapshot.ts';
 export { tenantMemberSchema } from './schemas/member.ts';
+export { sealedValueSchema, wireTenantSnapshotSchema, wireTenantMemberSchema } from './schemas/sealed-value.ts';
 export { eventDataSchemas } from './schemas/event-data.ts';
 export { cloudEventCoreSchema, tenantEventEnvelopeSchema, eventSchemas } from './schemas/envelope.ts';
 export { EventValidationError } from './errors.ts';
@@ -64,3 +66,5 @@ export { toKafkaMessage } from './kafka-message.ts';
 export type { EventKafkaMessage } from './kafka-message.ts';
 export { createEventDispatcher } from './dispatcher.ts';
 export type { EventHandlers, EventDispatcherOptions } from './dispatcher.ts';
+export * from './sealing/index.ts';
+export { CONTRACT_VERSION } from './contract-version.ts';

@@ -13,7 +13,8 @@ export type UserStatusChange = (typeof USER_STATUS_CHANGES)[number];
 /** A tenant member as shown by `GET /v1/tenants/{id}/members` and carried by TenantMember* events. */
 export interface TenantMember {
   user_id: string;
-  email: string;
+  /** v2: null once the user is erased (its key destroyed). */
+  email: string | null;
   first_name: string | null;
   last_name: string | null;
   role: MemberRole;

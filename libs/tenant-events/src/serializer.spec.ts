@@ -20,6 +20,11 @@ function sampleData(type: EventType): EventDataMap[EventType] {
       return { tenant, member: buildTenantMember() };
     case 'TenantMoved':
       return { tenant: { ...tenant, database: 'second' }, from: 'main', to: 'second' };
+    case 'TenantPurged':
+      return {
+        tenant: { ...tenant, status: 'purged', is_active: false, name: null, slug: null, description: null, rut: null, address: null },
+        purged_at: '2026-12-03T10:00:00.000Z',
+      };
     case 'TenantSchemaProvisioned':
       return { schema_name: tenant.schema_name, schema_version: 'Migration20260101000000', duration_ms: 412 };
     case 'TenantSchemaProvisioningFailed':
@@ -129,7 +134,7 @@ describe('serializeEvent / parseEvent', () => {
     expect(error.problems).toEqual(
       expect.arrayContaining([
         '/tenantversion must be integer',
-        '/data/tenant/status must be one of "pending_setup", "active", "suspended", "deactivated", "setup_failed"',
+        '/data/tenant/status must be one of "pending_setup", "active", "suspended", "deactivated", "setup_failed", "purged"',
         '/data/tenant/billing_day must be <= 31',
         '/data/changed_fields must be array',
       ]),

@@ -2,8 +2,8 @@
 export const BUSINESS_TYPES = ['wallet', 'exchange', 'lending', 'payment_processor', 'other'] as const;
 export type BusinessType = (typeof BUSINESS_TYPES)[number];
 
-/** Values of `status` (SPEC §2). `is_active` is false for `suspended` and `deactivated`. */
-export const TENANT_STATUSES = ['pending_setup', 'active', 'suspended', 'deactivated', 'setup_failed'] as const;
+/** Values of `status` (SPEC §2). `is_active` is false for `suspended`, `deactivated` and `purged` (v2: a tombstone). */
+export const TENANT_STATUSES = ['pending_setup', 'active', 'suspended', 'deactivated', 'setup_failed', 'purged'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** `category` of an economic activity (SII first or second category). */
@@ -49,8 +49,10 @@ export interface TenantMoveStatus {
  */
 export interface TenantSnapshot {
   id: string;
-  name: string;
-  slug: string;
+  /** v2: null on a purged tenant's tombstone, and when read from an event whose tenant key is destroyed. */
+  name: string | null;
+  /** v2: null as `name`. */
+  slug: string | null;
   description: string | null;
   business_type: BusinessType;
   status: TenantStatus;

@@ -11,3 +11,4 @@ export * from './move/index.ts';
 export * from './server-probe/index.ts';
 export * from './statistics/index.ts';
 export * from './archive/index.ts';
+export * from './erasure/index.ts';

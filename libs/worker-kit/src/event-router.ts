@@ -1,6 +1,6 @@
 import type { ConsumedMessage } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
-import { parseEvent, type ParsedEvent } from '@tenantry/tenant-events';
+import { openEvent, parseEvent, type ParsedEvent, type SubjectKeyLookup } from '@tenantry/tenant-events';
 import { activeTraceId, traceIdOf } from '@tenantry/telemetry';
 import type { EventTimer } from './metrics/index.ts';
 import type { Subscriber } from './subscriber.ts';
@@ -10,12 +10,14 @@ import type { Subscriber } from './subscriber.ts';
  * carries the tenant id, traceparent and trace id. Invalid events throw EventValidationError (not retriable),
  * so the runner dead-letters them; unknown and unhandled types are skipped (SPEC §4). `timer`
  * observes each handled try's duration by event type.
+ * With `subjectKeys`, sealed personal fields (contract v2) are opened first; an erased subject's are null.
  */
 export function routeEvents<C>(
   subscribers: readonly Subscriber<C>[],
   logger: Logger,
   contextFor: (message: ConsumedMessage, log: Logger) => C,
   timer?: EventTimer,
+  subjectKeys?: SubjectKeyLookup,
 ): (message: ConsumedMessage) => Promise<void> {
   const byType = new Map<string, Subscriber<C>>(subscribers.map((s) => [s.event, s]));
   return async (message) => {
@@ -51,7 +53,7 @@ export function routeEvents<C>(
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      await subscriber.handle(event, contextFor(message, log));
+      await subscriber.handle(subjectKeys ? await openEvent(event, subjectKeys) : event, contextFor(message, log));
     } catch (error) {
       timer?.(event.type, 'error', seconds());
       throw error;

@@ -1,5 +1,6 @@
 import { runConsumer, type ConsumedMessage, type IdempotentProducer, type RunConsumerOptions, type RunningConsumer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
+import type { SubjectKeyLookup } from '@tenantry/tenant-events';
 import type { IHeaders, Kafka as KafkaClient, KafkaMessage } from 'kafkajs';
 import { routeEvents } from './event-router.ts';
 import type { EventTimer } from './metrics/index.ts';
@@ -20,6 +21,8 @@ export interface TenantEventWorkerDeps {
   maxWaitTimeInMs?: number;
   /** Events handled at once, different tenants in parallel, each tenant's in order (default 1). */
   concurrency?: number;
+  /** Reads subject keys to open sealed personal fields (contract v2) before a subscriber sees the event. */
+  subjectKeys?: SubjectKeyLookup;
   /** The consumer gave up for good (kafkajs will not restart it). */
   onFatal?: (error: Error) => void;
   /** Observes each handled event's duration (the process's metrics); none when omitted. */
@@ -57,7 +60,7 @@ export function consumeTenantEvents<C>(
     // A new group reads the whole history (tenant.events keeps it): a new worker catches up on every
     // tenant, and handlers are idempotent so a replay is harmless.
     fromBeginning: true,
-    handle: routeEvents(subscribers, logger, contextFor, deps.eventTimer),
+    handle: routeEvents(subscribers, logger, contextFor, deps.eventTimer, deps.subjectKeys),
     retry: deps.retry,
     logger,
     maxWaitTimeInMs: deps.maxWaitTimeInMs,

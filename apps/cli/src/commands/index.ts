@@ -12,6 +12,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   (await import('./tenants-move.ts')).register,
   (await import('./tenants-export.ts')).register,
   (await import('./tenants-import.ts')).register,
+  (await import('./tenants-purge.ts')).register,
   (await import('./migrate-status.ts')).register,
   (await import('./migrate-up.ts')).register,
   (await import('./databases-add.ts')).register,

@@ -1,5 +1,6 @@
 import { bearer, expectProblem, rowCounts } from '../testing/http-helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { openedEventLog } from '../testing/event-log.ts';
 
 let t: TestApp;
 
@@ -37,14 +38,8 @@ async function membersOf(tenantId: string, token = t.superToken): Promise<Member
   return response.json().data;
 }
 
-async function eventsOf(tenantId: string) {
-  return t.orm.em
-    .fork()
-    .execute<{ type: string; tenant_version: number; event: { data: { member?: Member; tenant: { version: number } } } }[]>(
-      'select type, tenant_version, event from tenant_events where tenant_id = ? order by tenant_version',
-      [tenantId],
-    );
-}
+/** The tenant's events from the log, opened as a subscriber reads them (contract v2 seals member fields there). */
+const eventsOf = (tenantId: string) => openedEventLog<{ data: { member?: Member; tenant: { version: number } } }>(t.orm, tenantId);
 
 describe('adding members', () => {
   it('adds an existing user as an active member, with Location and a TenantMemberAdded event carrying the member', async () => {
@@ -71,6 +66,13 @@ describe('adding members', () => {
     ]);
     expect(events[1].event.data.member).toEqual(member);
     expect(events[1].event.data.tenant.version).toBe(2);
+    // As stored (and relayed to Kafka): the e-mail sealed with the user's key, never readable.
+    const [stored] = await t.orm.em.fork().execute<{ email: unknown; text: string }[]>(
+      `select event #> '{data,member,email}' as email, event::text as text from tenant_events where tenant_id = ? and type = 'TenantMemberAdded'`,
+      [tenant.id],
+    );
+    expect(stored.email).toEqual(expect.objectContaining({ alg: 'A256GCM', kid: `user:${userId}` }));
+    expect(stored.text).not.toContain(member.email);
   });
 
   it('an unknown email becomes an invited user and an active member', async () => {

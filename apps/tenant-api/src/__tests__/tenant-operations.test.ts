@@ -2,6 +2,7 @@ import { recordProvisioningOutcome } from '@tenantry/control-db';
 import { createTenantSchemaOrm, provisionTenantSchema, quoteIdentifier, type TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { bearer, expectProblem, rowCounts } from '../testing/http-helpers.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { openedEventLog } from '../testing/event-log.ts';
 
 let t: TestApp;
 
@@ -22,14 +23,8 @@ async function newTenant(payload: object = {}) {
   return response.json();
 }
 
-async function eventsOf(tenantId: string) {
-  return t.orm.em
-    .fork()
-    .execute<{ type: string; tenant_version: number; event: { data: Record<string, unknown> } }[]>(
-      'select type, tenant_version, event from tenant_events where tenant_id = ? order by tenant_version',
-      [tenantId],
-    );
-}
+/** The tenant's events from the log, opened as a subscriber reads them (contract v2 seals personal fields there). */
+const eventsOf = (tenantId: string) => openedEventLog<{ data: Record<string, unknown> }>(t.orm, tenantId);
 
 describe('PATCH /v1/tenants/{id}', () => {
   it('a PATCH that changes nothing (also after normalization) answers 200 and emits nothing', async () => {

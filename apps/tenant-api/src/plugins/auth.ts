@@ -75,7 +75,7 @@ export default fp<AuthPluginOptions>(
     const acceptCaller = (request: FastifyRequest, caller: CallerRecord | null) => {
       const claims = request.user;
       // The user row is the authority for existence, status and superuser, not the token.
-      if (!caller || caller.status === 'disabled') {
+      if (!caller || caller.status === 'disabled' || caller.status === 'erased') {
         throw new ApiError('TNT_ERR_UNAUTHENTICATED', 'The user of this token no longer exists or is disabled.');
       }
       // A switched token (tid) is only good while the user still belongs to that tenant.

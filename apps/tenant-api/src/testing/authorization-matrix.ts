@@ -34,6 +34,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { route: 'POST /v1/auth/token',                         statuses: [200, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'GET /v1/users/me',                            statuses: [401, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'POST /v1/users',                              statuses: [401, 403, 403, 403, 403, 403, 403, 201] },
+  { route: 'DELETE /v1/users/{id}',                       statuses: [401, 403, 403, 403, 403, 403, 403, 204] },
   { route: 'GET /v1/plans',                               statuses: [401, 200, 200, 200, 200, 200, 200, 200] },
   { route: 'POST /v1/tenants',                            statuses: [401, 403, 403, 403, 403, 403, 201, 201] },
   { route: 'POST /v1/tenants (plan_id, user_limit)',      statuses: [401, 403, 403, 403, 403, 403, 403, 201] },
@@ -54,6 +55,8 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   // The fixture tenant is not provisioned: nothing to export yet (409), after authorization.
   { route: 'POST /v1/tenants/{id}/export',                statuses: [401, 404, 409, 403, 403, 403, 404, 409] },
   { route: 'GET /v1/tenants/{id}/exports/{export_id}',    statuses: [401, 404, 404, 403, 403, 403, 404, 404] },
+  // The fixture tenant is active: a superuser's purge is refused (409, not deactivated), after authorization.
+  { route: 'POST /v1/tenants/{id}/purge',                 statuses: [401, 404, 403, 403, 403, 403, 404, 409] },
   { route: 'POST /v1/tenants/{id}/switch',                statuses: [401, 404, 200, 200, 200, 200, 404, 403] },
   { route: 'GET /v1/tenants/{id}/statistics',             statuses: [401, 404, 200, 200, 200, 200, 404, 200] },
   { route: 'GET /v1/tenants/{id}/events',                 statuses: [401, 404, 200, 403, 403, 200, 404, 200] },

@@ -314,6 +314,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Purge (hard delete) a deactivated tenant: schema, role, members and personal data; 202, a tombstone stays */
+        post: operations["purgeTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/me": {
         parameters: {
             query?: never;
@@ -326,6 +343,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Erase a user (superuser only): memberships, profile copies in tenant schemas, idempotency records and their key are removed; a tombstone stays */
+        delete: operations["eraseUser"];
         options?: never;
         head?: never;
         patch?: never;
@@ -425,13 +459,15 @@ export interface components {
              * @description UUIDv7
              */
             id: string;
-            name: string;
-            slug: string;
+            /** @description v2: null on a purged tombstone */
+            name: string | null;
+            /** @description v2: null on a purged tombstone */
+            slug: string | null;
             description: string | null;
             /** @enum {string} */
             business_type: "wallet" | "exchange" | "lending" | "payment_processor" | "other";
             /** @enum {string} */
-            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed";
+            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed" | "purged";
             is_active: boolean;
             schema_name: string;
             /** @description last tenant migration applied; null until provisioned */
@@ -490,13 +526,15 @@ export interface components {
              * @description UUIDv7
              */
             id: string;
-            name: string;
-            slug: string;
+            /** @description v2: null on a purged tombstone */
+            name: string | null;
+            /** @description v2: null on a purged tombstone */
+            slug: string | null;
             description: string | null;
             /** @enum {string} */
             business_type: "wallet" | "exchange" | "lending" | "payment_processor" | "other";
             /** @enum {string} */
-            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed";
+            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed" | "purged";
             is_active: boolean;
             schema_name: string;
             /** @description last tenant migration applied; null until provisioned */
@@ -566,7 +604,7 @@ export interface components {
             id: string;
             source: string;
             /** @enum {string} */
-            type: "TenantCreated" | "TenantUpdated" | "TenantDeactivated" | "TenantActivated" | "TenantSuspended" | "TenantProvisioned" | "TenantProvisioningFailed" | "TenantProvisionRequested" | "TenantMemberAdded" | "TenantMemberUpdated" | "TenantMemberRemoved" | "TenantMoved";
+            type: "TenantCreated" | "TenantUpdated" | "TenantDeactivated" | "TenantActivated" | "TenantSuspended" | "TenantProvisioned" | "TenantProvisioningFailed" | "TenantProvisionRequested" | "TenantMemberAdded" | "TenantMemberUpdated" | "TenantMemberRemoved" | "TenantMoved" | "TenantPurged";
             /** @description The tenant id */
             subject: string;
             /** Format: date-time */
@@ -593,7 +631,8 @@ export interface components {
                  */
                 member?: {
                     user_id: string;
-                    email: string;
+                    /** @description v2: null once the user is erased */
+                    email: string | null;
                     first_name: string | null;
                     last_name: string | null;
                     /** @enum {string} */
@@ -876,7 +915,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 offset?: number;
-                status?: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed";
+                status?: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed" | "purged";
                 business_type?: "wallet" | "exchange" | "lending" | "payment_processor" | "other";
                 group_id?: string;
                 name?: string;
@@ -904,13 +943,15 @@ export interface operations {
                              * @description UUIDv7
                              */
                             id: string;
-                            name: string;
-                            slug: string;
+                            /** @description v2: null on a purged tombstone */
+                            name: string | null;
+                            /** @description v2: null on a purged tombstone */
+                            slug: string | null;
                             description: string | null;
                             /** @enum {string} */
                             business_type: "wallet" | "exchange" | "lending" | "payment_processor" | "other";
                             /** @enum {string} */
-                            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed";
+                            status: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed" | "purged";
                             is_active: boolean;
                             schema_name: string;
                             /** @description last tenant migration applied; null until provisioned */
@@ -1200,7 +1241,7 @@ export interface operations {
     countTenants: {
         parameters: {
             query?: {
-                status?: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed";
+                status?: "pending_setup" | "active" | "suspended" | "deactivated" | "setup_failed" | "purged";
                 business_type?: "wallet" | "exchange" | "lending" | "payment_processor" | "other";
                 group_id?: string;
                 name?: string;
@@ -3526,6 +3567,156 @@ export interface operations {
             };
         };
     };
+    purgeTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description purge now, without waiting PURGE_AFTER_DAYS since the deactivation (logged)
+                     * @default false
+                     */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        tenant_id: string;
+                        /**
+                         * @description the last step done; `done`: only the tombstone is left
+                         * @enum {string}
+                         */
+                        state: "requested" | "schema-dropped" | "done";
+                        forced: boolean;
+                        /** @description the tenant database its schema and role are dropped from */
+                        database: string;
+                        /** Format: date-time */
+                        requested_at: string;
+                        /** Format: date-time */
+                        finished_at: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request: bad JSON, a content type other than JSON, an unknown or invalid query or path parameter */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (or wrong credentials at /v1/auth/token) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is valid JSON but a field is invalid; see `errors` */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCurrentUser: {
         parameters: {
             query?: never;
@@ -3579,6 +3770,102 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query: {
+                /** @description must be true: a user is only ever erased (GDPR art. 17), never soft-deleted */
+                erase: true;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased (also when it already was) */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a content type other than JSON, an unknown or invalid query or path parameter */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (or wrong credentials at /v1/auth/token) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -81,6 +81,9 @@ it('does not count purged tenants', async () => {
   const admin = await createUser(orm, { email: 'purged-count@example.com' });
   const tenant = await createTenant(orm, { fields: fields('Purged Tenant', 'purged-tenant'), adminUserId: admin.id, database: 'main' });
   expect((await readTenantDatabases(client, SCHEMA)).find((d) => d.name === 'main')?.tenantCount).toBe(2);
-  await client.query(`update ${SCHEMA}.tenants set status = 'purged' where id = $1`, [tenant.id]);
+  await client.query(
+    `update ${SCHEMA}.tenants set status = 'purged', purged_at = now(), name = null, slug = null, rut = null, address = null, description = null where id = $1`,
+    [tenant.id],
+  );
   expect((await readTenantDatabases(client, SCHEMA)).find((d) => d.name === 'main')?.tenantCount).toBe(1);
 });

@@ -9,8 +9,9 @@ export const Tenant = defineEntity({
   tableName: 'tenants',
   properties: {
     id: p.uuid().primary(),
-    name: p.string(),
-    slug: p.string(),
+    /** Null only on a purged tenant's tombstone. */
+    name: p.string().nullable(),
+    slug: p.string().nullable(),
     description: p.text().nullable(),
     business_type: p.string(),
     status: p.string(),
@@ -34,6 +35,9 @@ export const Tenant = defineEntity({
     version: p.integer(),
     created_at: p.datetime(),
     updated_at: p.datetime(),
+    /** Since when the tenant has been deactivated (PURGE_AFTER_DAYS counts from it); null otherwise. */
+    deactivated_at: p.datetime().nullable(),
+    purged_at: p.datetime().nullable(),
   },
 });
 

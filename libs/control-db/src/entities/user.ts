@@ -1,13 +1,14 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-export const USER_STATUSES = ['active', 'invited', 'disabled'] as const;
+export const USER_STATUSES = ['active', 'invited', 'disabled', 'erased'] as const;
 
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
     id: p.uuid().primary(),
-    email: p.string(),
+    /** Null only on an erased user's tombstone. */
+    email: p.string().nullable(),
     password_hash: p.string().nullable().hidden(),
     first_name: p.string().nullable(),
     last_name: p.string().nullable(),
@@ -17,5 +18,6 @@ export const User = defineEntity({
     created_at: p.datetime().onCreate(() => new Date()),
     updated_at: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     last_login_at: p.datetime().nullable(),
+    erased_at: p.datetime().nullable(),
   },
 });

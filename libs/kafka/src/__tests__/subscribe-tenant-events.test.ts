@@ -1,6 +1,7 @@
 import {
   TENANT_EVENT_TYPES,
   createTenantEvent,
+  sealEvent,
   toKafkaMessage,
   type EventDataMap,
   type TenantEvent,
@@ -27,6 +28,7 @@ function eventOf(type: TenantEventType, tenantId: string, version: number): Tena
     TenantMemberUpdated: { member: buildTenantMember({ role: 'admin' }) },
     TenantMemberRemoved: { member: buildTenantMember() },
     TenantMoved: { from: 'main', to: 'second' },
+    TenantPurged: { purged_at: '2026-12-03T10:00:00.000Z' },
   };
   const data = { tenant, ...extra[type] } as EventDataMap[TenantEventType];
   return createTenantEvent(type, data, { traceparent: TRACEPARENT });
@@ -106,6 +108,7 @@ describe('subscribeToTenantEvents (real broker)', () => {
             expect([event.data.from, event.data.to]).toEqual(['main', 'second']);
             record(event, context);
           },
+          TenantPurged: record,
         },
         onUnknown: (type) => void unknown.push(type),
       }),
@@ -130,6 +133,31 @@ describe('subscribeToTenantEvents (real broker)', () => {
       return Object.values(committed).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0) === messages.length;
     }, { what: 'offsets committed' });
     expect(await topicExists(kafka, deadLetterTopicFor(topic, groupId))).toBe(false);
+  });
+
+  it('with subjectKeys, hands handlers the sealed personal fields opened, and null for an erased subject (contract v2)', async () => {
+    const topic = await newTopic('sealed', 1);
+    const tenant = buildTenantSnapshot({ name: 'Sellada Abierta SpA', rut: '76086428-5' });
+    const member = buildTenantMember({ email: 'borrada@example.com', first_name: 'Borrada' });
+    const plain = createTenantEvent('TenantMemberAdded', { tenant, member });
+    const keys = new Map<string, Buffer | null>([[`tenant:${tenant.id}`, Buffer.alloc(32, 5)], [`user:${member.user_id}`, Buffer.alloc(32, 6)]]);
+    await producer.send(topic, [toKafkaMessage(sealEvent(plain, keys))]);
+    keys.set(`user:${member.user_id}`, null); // the user is erased before the subscriber reads the event
+
+    const received: TenantEvent<'TenantMemberAdded'>[] = [];
+    subscriptions.push(
+      subscribeToTenantEvents({
+        kafka,
+        groupId: `${topic}.group`,
+        topic,
+        logger: testLogger(),
+        subjectKeys: async (subject) => keys.get(subject) ?? null,
+        handlers: { TenantMemberAdded: (event) => void received.push(event) },
+      }),
+    );
+    await waitFor(() => received.length === 1, { what: 'the sealed event' });
+    expect(received[0].data.tenant).toEqual(expect.objectContaining({ name: 'Sellada Abierta SpA', rut: '76086428-5' }));
+    expect(received[0].data.member).toEqual(expect.objectContaining({ user_id: member.user_id, email: null, first_name: null, role: member.role }));
   });
 
   it('retries a failing handler with backoff, then dead-letters and goes on with the partition', async () => {

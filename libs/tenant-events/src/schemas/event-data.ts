@@ -1,8 +1,7 @@
 import { USER_STATUS_CHANGES } from '../member.ts';
 import { TENANT_DATABASE_NAME_PATTERN } from '../tenant-snapshot.ts';
 import type { EventType } from '../event-types.ts';
-import { tenantMemberSchema } from './member.ts';
-import { tenantSnapshotSchema } from './tenant-snapshot.ts';
+import { wireTenantMemberSchema, wireTenantSnapshotSchema } from './sealed-value.ts';
 import { TENANT_SCHEMA_NAME_PATTERN } from '../tenant-schema-name.ts';
 
 // `data` schemas. Like the snapshot they leave additionalProperties open: consumers ignore what
@@ -12,7 +11,7 @@ const tenantData = <P extends Record<string, object>, R extends readonly string[
   ({
     type: 'object',
     required: ['tenant', ...required] as const,
-    properties: { tenant: tenantSnapshotSchema, ...extra },
+    properties: { tenant: wireTenantSnapshotSchema, ...extra },
   }) as const;
 
 const userStatus = { type: ['string', 'null'], enum: [...USER_STATUS_CHANGES, null] } as const;
@@ -25,12 +24,14 @@ export const tenantUpdatedDataSchema = tenantData(
 export const tenantDeactivatedDataSchema = tenantData({ user_status: userStatus }, ['user_status'] as const);
 export const tenantActivatedDataSchema = tenantData({ user_status: userStatus }, []);
 export const tenantProvisioningFailedDataSchema = tenantData({ error: { type: 'string', minLength: 1 } }, ['error'] as const);
-export const tenantMemberEventDataSchema = tenantData({ member: tenantMemberSchema }, ['member'] as const);
+export const tenantMemberEventDataSchema = tenantData({ member: wireTenantMemberSchema }, ['member'] as const);
 const databaseName = { type: 'string', pattern: TENANT_DATABASE_NAME_PATTERN } as const;
 export const tenantMovedDataSchema = tenantData(
   { from: { ...databaseName, description: 'the database it left' }, to: { ...databaseName, description: 'the database it is on now' } },
   ['from', 'to'] as const,
 );
+
+export const tenantPurgedDataSchema = tenantData({ purged_at: { type: 'string', format: 'date-time' } }, ['purged_at'] as const);
 
 export const tenantSchemaProvisionedDataSchema = {
   type: 'object',
@@ -66,6 +67,7 @@ export const eventDataSchemas = {
   TenantMemberUpdated: tenantMemberEventDataSchema,
   TenantMemberRemoved: tenantMemberEventDataSchema,
   TenantMoved: tenantMovedDataSchema,
+  TenantPurged: tenantPurgedDataSchema,
   TenantSchemaProvisioned: tenantSchemaProvisionedDataSchema,
   TenantSchemaProvisioningFailed: tenantSchemaProvisioningFailedDataSchema,
 } as const satisfies Record<EventType, object>;

@@ -8,7 +8,7 @@ export const tenantMemberSchema = {
   required: ['user_id', 'email', 'first_name', 'last_name', 'role', 'status', 'joined_at', 'last_login_at'],
   properties: {
     user_id: { type: 'string', minLength: 1 },
-    email: { type: 'string', minLength: 3 },
+    email: { type: ['string', 'null'], minLength: 3, description: 'v2: null once the user is erased' },
     first_name: nullableString,
     last_name: nullableString,
     role: { type: 'string', enum: MEMBER_ROLES },

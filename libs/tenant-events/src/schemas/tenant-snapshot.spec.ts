@@ -21,7 +21,8 @@ describe('tenantSnapshotSchema', () => {
       })
       .map(([name]) => name);
     expect(nullable.sort()).toEqual(
-      ['description', 'schema_version', 'rut', 'address', 'commune', 'city', 'post_code', 'giro', 'user_limit', 'max_users', 'group_id', 'move'].sort(),
+      // v2: name and slug are null on a purged tenant's tombstone.
+      ['name', 'slug', 'description', 'schema_version', 'rut', 'address', 'commune', 'city', 'post_code', 'giro', 'user_limit', 'max_users', 'group_id', 'move'].sort(),
     );
   });
 

@@ -48,8 +48,8 @@ export const tenantSnapshotSchema = {
   required: TENANT_SNAPSHOT_FIELDS,
   properties: {
     id: { type: 'string', format: 'uuid', description: 'UUIDv7' },
-    name: { type: 'string', minLength: 1 },
-    slug: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' },
+    name: { type: ['string', 'null'], minLength: 1, description: 'v2: null on a purged tombstone' },
+    slug: { type: ['string', 'null'], pattern: '^[a-z0-9-]{3,63}$', description: 'v2: null on a purged tombstone' },
     description: nullableString,
     business_type: { type: 'string', enum: BUSINESS_TYPES },
     status: { type: 'string', enum: TENANT_STATUSES },

@@ -39,7 +39,7 @@ export async function applyIssuerSnapshot(
     }
     const fields = {
       rut: tenant.rut,
-      razon_social: tenant.name,
+      razon_social: tenant.name!, // assertTenantInput refused a null name
       giro: tenant.giro,
       address: tenant.address,
       commune: tenant.commune,

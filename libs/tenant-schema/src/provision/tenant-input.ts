@@ -12,7 +12,8 @@ export interface TenantEconomicActivityInput {
  */
 export interface TenantSchemaInput {
   id: string;
-  name: string;
+  /** Null when the tenant is purged or its key destroyed (contract v2): such input is refused, callers skip it first. */
+  name: string | null;
   rut: string | null;
   giro: string | null;
   address: string | null;

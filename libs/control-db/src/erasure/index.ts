@@ -1,0 +1,1 @@
+export { eraseUser, listUserTenantPlacements, UserNotFoundError } from './erase-user.ts';

@@ -1,0 +1,3 @@
+export { isSealedValue, sealValue, openValue, type SealedValue, type SubjectKeyLookup } from './sealed-value.ts';
+export { SEALED_TENANT_FIELDS, SEALED_MEMBER_FIELDS, tenantKeyId, userKeyId } from './personal-fields.ts';
+export { sealEvent, openEvent, sealingSubjectsOf } from './seal-event.ts';
