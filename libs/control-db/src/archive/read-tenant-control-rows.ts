@@ -1,8 +1,15 @@
+import { openEvent } from '@tenantry/tenant-events';
 import type { ControlOrm } from '../control-orm.ts';
 import { TenantNotFoundError } from '../errors.ts';
+import { subjectKeyReaderIn } from '../subject-keys/index.ts';
 import type { TenantControlRows } from './tenant-control-rows.ts';
 
-/** The tenant's control rows (tenant, members with their profiles, event log), read in one snapshot. */
+/**
+ * The tenant's control rows (tenant, members with their profiles, event log), read in one snapshot.
+ * Events come opened (personal fields readable, as the members' profiles are): an archive must not
+ * depend on keys a purge or an erasure destroys; import seals them again. What a destroyed key
+ * sealed (an erased member) opens to null and so stays gone.
+ */
 export async function readTenantControlRows(orm: ControlOrm, tenantId: string): Promise<TenantControlRows> {
   return orm.em.fork().transactional(
     async (tx) => {
@@ -21,7 +28,10 @@ export async function readTenantControlRows(orm: ControlOrm, tenantId: string): 
            from tenant_events where tenant_id = ? order by tenant_version`,
         [tenantId],
       );
-      return { tenant: found.tenant, members: members.map(isoDates), events: events.map(isoDates) };
+      const keys = subjectKeyReaderIn(tx);
+      const opened = [];
+      for (const row of events) opened.push(isoDates({ ...row, event: await openEvent(row.event, keys) }));
+      return { tenant: found.tenant, members: members.map(isoDates), events: opened };
     },
     { isolationLevel: 'repeatable read', readOnly: true },
   );

@@ -6,6 +6,7 @@ import { Tenant } from '../entities/index.ts';
 import { ConflictError, ControlError, rethrowUniqueViolation } from '../errors.ts';
 import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
 import { placeNewTenant } from '../databases/index.ts';
+import { renewDestroyedTenantKey, sealHistoryForLog } from '../subject-keys/index.ts';
 import type { ArchivedMember, TenantControlRows } from './tenant-control-rows.ts';
 
 /** A tenant with this id is in the control schema (only a purged tenant's tombstone may be restored over). */
@@ -60,6 +61,13 @@ const KEPT_COLUMNS = [
  * without a password when this installation does not know them), the event history (same id only,
  * kept as published: it was on Kafka already), then the events a newly created tenant gets,
  * `TenantCreated` and `TenantProvisioned`, through the outbox at versions above any the tenant had.
+ *
+ * Same id over a purged tombstone: a new life of that id. The destroyed tenant key is replaced by a
+ * fresh one and the former purge's journal is closed for good (deleted), so the tenant can be
+ * purged again. The history (opened in the archive) is sealed again with the keys of this
+ * installation, replacing the log's copies the purge made unreadable. Members whose user is
+ * erased here are left out and what the history says of them seals to null: an erased user stays
+ * erased (their events keep ids and types only).
  */
 export async function restoreTenantControlRows(orm: ControlOrm, rows: TenantControlRows, target: RestoreTarget, meta: EventMeta = {}): Promise<TenantSnapshot> {
   try {
@@ -68,28 +76,34 @@ export async function restoreTenantControlRows(orm: ControlOrm, rows: TenantCont
       const [logged] = await em.execute<{ version: number | null }[]>(`select max(tenant_version) as version from tenant_events where tenant_id = ?`, [target.id]);
       const before = target.asNew ? 0 : Math.max(Number(archived.version), Number(logged?.version ?? 0));
       const now = new Date().toISOString();
+      if (!target.asNew) {
+        await renewDestroyedTenantKey(em, target.id);
+        await em.execute(`delete from tenant_purges where tenant_id = ? and state = 'done'`, [target.id]);
+      }
       const kept = KEPT_COLUMNS.map((column) => (column === 'economic_activities' || column === 'settings' ? JSON.stringify(archived[column]) : archived[column]));
       const inserted = await em.execute<{ id: string }[]>(
-        `insert into tenants (id, slug, rut, schema_name, schema_version, database, version, created_at, updated_at, group_id, ${KEPT_COLUMNS.join(', ')})
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, (select g.id from tenant_groups g where g.id = ?::uuid), ${KEPT_COLUMNS.map((c) => (c === 'economic_activities' || c === 'settings' ? '?::jsonb' : '?')).join(', ')})
-         on conflict (id) do update set ${['slug', 'rut', 'schema_name', 'schema_version', 'database', 'version', 'created_at', 'updated_at', 'group_id', ...KEPT_COLUMNS].map((c) => `${c} = excluded.${c}`).join(', ')}
+        `insert into tenants (id, slug, rut, schema_name, schema_version, database, version, created_at, updated_at, deactivated_at, purged_at, group_id, ${KEPT_COLUMNS.join(', ')})
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, (select g.id from tenant_groups g where g.id = ?::uuid), ${KEPT_COLUMNS.map((c) => (c === 'economic_activities' || c === 'settings' ? '?::jsonb' : '?')).join(', ')})
+         on conflict (id) do update set ${['slug', 'rut', 'schema_name', 'schema_version', 'database', 'version', 'created_at', 'updated_at', 'deactivated_at', 'purged_at', 'group_id', ...KEPT_COLUMNS].map((c) => `${c} = excluded.${c}`).join(', ')}
            where tenants.status = 'purged'
          returning id::text as id`,
         [
           target.id, target.slug, target.rut, target.schemaName, target.schemaVersion, target.database, before + 1,
-          target.asNew ? now : archived.created_at, now, archived.group_id ?? null, ...kept,
+          target.asNew ? now : archived.created_at, now, target.asNew ? null : (archived.deactivated_at ?? null), archived.group_id ?? null, ...kept,
         ],
       );
       if (inserted.length === 0) throw new TenantExistsError(target.id);
-      for (const member of rows.members) await restoreMember(em, target.id, member);
+      const erased = new Set(await erasedUserIdsIn(em, rows.members.map((member) => member.user.id)));
+      for (const member of rows.members) if (!erased.has(member.user.id)) await restoreMember(em, target.id, member);
       if (!target.asNew && rows.events.length > 0) {
+        const sealed = await sealHistoryForLog(em, rows.events.map((row) => row.event));
         await em.execute(
           `insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
            select e.id, ?::uuid, e.tenant_version, e.type, e.event, e.created_at, coalesce(e.published_at, now())
              from jsonb_to_recordset(?::jsonb) as e(id uuid, tenant_version integer, type text, event jsonb, created_at timestamptz, published_at timestamptz)
             order by e.tenant_version
-           on conflict do nothing`,
-          [target.id, JSON.stringify(rows.events)],
+           on conflict (id) do update set event = excluded.event where tenant_events.tenant_id = excluded.tenant_id`,
+          [target.id, JSON.stringify(rows.events.map((row, i) => ({ ...row, event: sealed[i] })))],
         );
       }
       const row = await em.findOneOrFail(Tenant, target.id, { refresh: true });
@@ -103,6 +117,20 @@ export async function restoreTenantControlRows(orm: ControlOrm, rows: TenantCont
   } catch (error) {
     rethrowUniqueViolation(error);
   }
+}
+
+/** Of these user ids, those erased in this installation (tombstones): never restored as members. */
+export async function erasedUserIds(orm: ControlOrm, userIds: string[]): Promise<string[]> {
+  return erasedUserIdsIn(orm.em.fork(), userIds);
+}
+
+async function erasedUserIdsIn(em: EntityManager, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await em.execute<{ id: string }[]>(`select id::text as id from users where status = 'erased' and id = any(?::uuid[])`, [
+    // An array literal: the ORM would spread an array parameter into a list.
+    `{${userIds.join(',')}}`,
+  ]);
+  return rows.map((row) => row.id);
 }
 
 /** The member's user: the one with this e-mail here, else created (the archived id when free). */

@@ -1,3 +1,5 @@
+import type { TenantEvent } from '@tenantry/tenant-events';
+
 /**
  * A tenant's rows of the control schema as an archive carries them: plain JSON, timestamps as
  * ISO 8601 text. Passwords, superuser flags and permissions of users are never part of it.
@@ -7,7 +9,7 @@ export interface TenantControlRows {
   tenant: Record<string, unknown> & { id: string; slug: string; rut: string | null; status: string; version: number; schema_version: string | null };
   /** Its memberships, each with the member's profile. */
   members: ArchivedMember[];
-  /** Its event log, oldest first. */
+  /** Its event log, oldest first, opened: personal fields readable (null where a destroyed key sealed them). */
   events: ArchivedEvent[];
 }
 
@@ -24,7 +26,8 @@ export interface ArchivedEvent {
   id: string;
   tenant_version: number;
   type: string;
-  event: Record<string, unknown>;
+  /** Opened; an archive written before events were exported opened holds them sealed, as the log had them. */
+  event: TenantEvent;
   created_at: string;
   published_at: string | null;
 }

@@ -1,3 +1,3 @@
-export { subjectKeyForSealing, destroySubjectKey, tenantSubject, userSubject, type SubjectId } from './subject-keys.ts';
-export { sealForLog, sealAllForLog } from './seal-for-log.ts';
-export { subjectKeyReader } from './key-reader.ts';
+export { subjectKeyForSealing, destroySubjectKey, renewDestroyedTenantKey, tenantSubject, userSubject, type SubjectId } from './subject-keys.ts';
+export { sealForLog, sealAllForLog, sealHistoryForLog } from './seal-for-log.ts';
+export { subjectKeyReader, subjectKeyReaderIn } from './key-reader.ts';

@@ -9,9 +9,18 @@ import { subjectKeyForSealing, type SubjectId } from './subject-keys.ts';
  * made on first use in the caller's transaction. The plaintext event stays the caller's (answers).
  */
 export async function sealForLog<E extends TenantEvent>(em: EntityManager, event: E): Promise<E> {
+  const [sealed] = await sealHistoryForLog(em, [event]);
+  return sealed;
+}
+
+/**
+ * sealForLog for many events at once (an imported history), each subject's key read (or made)
+ * once. A value already sealed stays as it is; a subject whose key is destroyed gets null.
+ */
+export async function sealHistoryForLog<E extends TenantEvent>(em: EntityManager, events: E[]): Promise<E[]> {
   const keys = new Map<string, Buffer | null>();
-  for (const subject of sealingSubjectsOf(event)) keys.set(subject, await subjectKeyForSealing(em, subject as SubjectId));
-  return sealEvent(event, keys);
+  for (const subject of new Set(events.flatMap(sealingSubjectsOf))) keys.set(subject, await subjectKeyForSealing(em, subject as SubjectId));
+  return events.map((event) => sealEvent(event, keys));
 }
 
 /** sealForLog for writers on a plain pg client inside their own transaction (batches of events). */

@@ -29,3 +29,12 @@ export async function destroySubjectKey(em: EntityManager, subject: SubjectId): 
     [subject],
   );
 }
+
+/**
+ * A new life for a purged tenant imported again under its id: its destroyed key is replaced by a
+ * fresh one, so what is sealed from now on is readable. Every copy sealed in the former life stays
+ * unreadable (the new key does not open it). Users get no such thing: an erased user stays erased.
+ */
+export async function renewDestroyedTenantKey(em: EntityManager, tenantId: string): Promise<void> {
+  await em.execute(`update subject_keys set key = ?, destroyed_at = null, created_at = now() where subject = ? and key is null`, [randomBytes(32), tenantSubject(tenantId)]);
+}

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   assertTenantImportable,
+  erasedUserIds,
   placeImportedTenant,
   restoreTenantControlRows,
   type TenantControlRows,
 } from '@tenantry/control-db';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { migrateTenantSchema, restoreTenantSchema, schemaNameFor, undoTenantSchemaRestore } from '@tenantry/tenant-schema';
+import { eraseUserProfile, migrateTenantSchema, restoreTenantSchema, schemaNameFor, undoTenantSchemaRestore } from '@tenantry/tenant-schema';
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantArchiveDeps } from '../deps.ts';
 import { archiveContentMismatch, archiveInvalid } from '../errors.ts';
@@ -73,6 +74,7 @@ export async function importTenant(deps: TenantArchiveDeps, file: string, option
     try {
       assertSameContents(file, manifest, restored);
       const migrated = await migrateUp(deps, database, target.schemaName, migrations, options.lockTimeoutMs ?? 10_000);
+      await dropErasedProfiles(deps, database, id, rows);
       const tenant = await restoreTenantControlRows(
         deps.orm,
         rows,
@@ -120,6 +122,19 @@ function assertSameContents(file: string, manifest: ArchiveManifest, restored: {
       throw archiveContentMismatch(file, `table ${table} has ${restored.rowCounts[table] ?? 'no'} rows, the manifest counted ${manifest.row_counts[table] ?? 'none'}`);
     }
   }
+}
+
+/**
+ * An erased user stays erased: the profile copies of members erased here since the export are
+ * deleted from the restored schema (the control rows leave them out likewise).
+ */
+async function dropErasedProfiles(deps: TenantArchiveDeps, database: string, tenantId: string, rows: TenantControlRows): Promise<void> {
+  const erased = await erasedUserIds(deps.orm, rows.members.map((member) => member.user.id));
+  if (erased.length === 0) return;
+  await deps.databases.use(database, async (orm) => {
+    for (const userId of erased) await eraseUserProfile(orm, tenantId, userId);
+  });
+  deps.logger.info({ tenant_id: tenantId, erased_members: erased.length }, 'members erased since the export left out of the import');
 }
 
 async function migrateUp(deps: TenantArchiveDeps, database: string, schemaName: string, migrations: readonly TenantMigration[], lockTimeoutMs: number): Promise<string[]> {
