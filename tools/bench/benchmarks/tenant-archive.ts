@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { changeTenantStatus, requestTenantPurge } from '@tenantry/control-db';
 import { createLogger } from '@tenantry/logger';
 import { exportTenant, importTenant } from '@tenantry/tenant-archive';
-import { removeTenantForTest } from '@tenantry/tenant-archive/testing';
-import { createMoveFixture, MOVE_FIXTURE_SCHEMA } from '@tenantry/tenant-moves/testing';
+import { createMoveFixture } from '@tenantry/tenant-moves/testing';
+import { runTenantPurge } from '@tenantry/tenant-purges';
 import { schemaNameFor } from '@tenantry/tenant-schema';
 import type { BenchContext } from '../context.ts';
 import { emptyResult, type BenchResult } from '../report.ts';
@@ -14,7 +15,7 @@ import { summarize } from '../stats.ts';
  * Export and import of one tenant with N rows (100,000; 10,000 with --quick; a quarter invoices, the
  * rest their lines): the archive's
  * size, `exportTenant` from server a, `importTenant --as-new` onto server b (another server: the
- * schema travels through the archive only); 3 rounds (1 with --quick), the clone dropped after each.
+ * schema travels through the archive only); 3 rounds (1 with --quick), the clone purged after each.
  */
 export async function runTenantArchive(ctx: BenchContext): Promise<BenchResult> {
   const result = emptyResult('tenant-archive', 'Tenant export and import');
@@ -61,7 +62,9 @@ export async function runTenantArchive(ctx: BenchContext): Promise<BenchResult> 
       sizes.push(exported.bytes);
       table.push([i + 1, exported.bytes, exportMs, importMs]);
       ctx.log(`tenant-archive ${i + 1}/${rounds}: ${exported.bytes} bytes, export ${exportMs} ms, import ${importMs} ms`);
-      await removeTenantForTest({ controlUrl: fixture.control.url, controlSchema: MOVE_FIXTURE_SCHEMA, tenantDatabaseUrl: fixture.url('b') }, imported.tenant.id);
+      await changeTenantStatus(fixture.orm, imported.tenant.id, 'deactivate');
+      await requestTenantPurge(fixture.orm, imported.tenant.id, { force: true, purgeAfterDays: 0, requestedBy: null });
+      await runTenantPurge(deps, imported.tenant.id);
       await rm(file, { force: true });
     }
     const exportTimes = summarize(exports);

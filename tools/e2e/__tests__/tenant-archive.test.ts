@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_ENTRY, PARTS } from '@tenantry/tenant-archive';
-import { readArchiveEntries, removeTenantForTest, writeArchiveEntries } from '@tenantry/tenant-archive/testing';
+import { readArchiveEntries, writeArchiveEntries } from '@tenantry/tenant-archive/testing';
 import { roleNameFor, schemaNameFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import pg from 'pg';
@@ -10,9 +10,9 @@ import { runCli } from '../run-cli.ts';
 import { createActiveTenant, installationFootprint, seedTenantRows, startInvoiceWriter, tableContents } from '../archive/tenant-fixture.ts';
 import { startStack, type Stack } from '../stack.ts';
 
-// Export → remove → import of one tenant through the operator CLI, the three services running as
-// processes: every row of every table comes back, the control rows too, and dte-sync reaches the
-// restored schema. "Remove" is removeTenantForTest until the purge (issue 15, item 3) is merged.
+// Export → purge → import of one tenant through the operator CLI, the three services running as
+// processes: every row of every table comes back, the control rows too, the history opens again
+// (the purge destroyed the key that sealed it), and dte-sync reaches the restored schema.
 let stack: Stack;
 let db: pg.Client;
 let work: string;
@@ -32,6 +32,27 @@ afterAll(async () => {
 
 const cli = (args: string[]) => runCli([...args, '--json'], stack.env);
 
+/** The real purge, forced: POST …/deactivate, POST …/purge, until the tombstone is written. */
+async function purge(id: string): Promise<void> {
+  const token = await stack.token();
+  expect((await stack.request('POST', `/v1/tenants/${id}/deactivate`, {}, token)).status).toBe(200);
+  expect((await stack.request('POST', `/v1/tenants/${id}/purge`, { force: true }, token)).status).toBe(202);
+  await waitFor('tenant purged', async () => (await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body.status === 'purged', { timeoutMs: 60_000 });
+}
+
+/** GET /v1/tenants/{id}/events, oldest first: the history as the API serves it, opened with the subject keys. */
+async function history(id: string): Promise<{ id: string; type: string; data: { tenant: Record<string, unknown>; member?: Record<string, unknown> } }[]> {
+  const response = await stack.request('GET', `/v1/tenants/${id}/events?limit=100`, undefined, await stack.token());
+  expect(response.status).toBe(200);
+  return [...response.body.data].reverse();
+}
+
+/** Log rows of the tenant whose stored JSON holds `text` readable. */
+async function logRowsHolding(id: string, text: string): Promise<number> {
+  const [row] = await stack.query<{ n: number }>(`select count(*)::int as n from control.tenant_events where tenant_id = $1 and strpos(event::text, $2) > 0`, [id, text]);
+  return row.n;
+}
+
 async function controlRows(id: string) {
   const [tenant] = await stack.query(`select to_jsonb(t) - 'version' - 'updated_at' as row from control.tenants t where id = $1`, [id]);
   const members = await stack.query(`select user_id::text, role, status, joined_at::text from control.memberships where tenant_id = $1 order by user_id`, [id]);
@@ -42,7 +63,7 @@ async function controlRows(id: string) {
   return { tenant: tenant?.row, members, events };
 }
 
-it('export, remove and import of the same tenant gives back every row, its control rows and a working tenant', async () => {
+it('export, purge and import of the same tenant gives back every row, its control rows, a readable history and a working tenant', async () => {
   const token = await stack.token();
   const id = await createActiveTenant(stack, {
     name: 'Archivo Andes SpA', rut: '76.086.428-5', address: 'Av. Providencia 1234', commune: 'Providencia', city: 'Santiago', giro: 'Venta',
@@ -54,6 +75,8 @@ it('export, remove and import of the same tenant gives back every row, its contr
   await waitFor('issuer synced', async () => (await db.query(`select city from ${schema}.issuer`)).rows[0]?.city === 'Valparaíso', { timeoutMs: 30_000 });
   const before = await tableContents(db, schema);
   const controlBefore = await controlRows(id);
+  const historyBefore = await history(id);
+  expect(historyBefore.map((e) => e.data.tenant.name)).toEqual(historyBefore.map(() => 'Archivo Andes SpA'));
   const versionBefore = (await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body;
 
   const file = join(work, 'same-id.tar');
@@ -63,10 +86,13 @@ it('export, remove and import of the same tenant gives back every row, its contr
   expect(exported.json.manifest.row_counts.invoices).toBe(2_000);
   expect(exported.json.manifest.row_counts.invoice_lines).toBe(6_000);
   expect(exported.json.manifest.schema_version).toBe(versionBefore.schema_version);
+  // The archive holds the history opened, like the members' profiles: it outlives the key.
+  const archivedEvents = JSON.parse((await readArchiveEntries(file)).find((e) => e.name === PARTS.events)!.data.toString('utf8'));
+  expect(archivedEvents.map((e: { event: { data: { tenant: { name: string } } } }) => e.event.data.tenant.name)).toEqual(historyBefore.map(() => 'Archivo Andes SpA'));
 
-  await removeTenantForTest({ controlUrl: stack.db.url, controlSchema: 'control', tenantDatabaseUrl: stack.db.url }, id);
+  await purge(id);
   expect((await db.query('select 1 from pg_namespace where nspname = $1', [schema])).rowCount).toBe(0);
-  expect((await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).status).toBe(404);
+  expect((await history(id)).map((e) => e.data.tenant.name)).toEqual([...historyBefore.map(() => null), null, null]);
 
   // dte-sync stopped meanwhile: it would re-apply the imported tenant's snapshot (same values, new
   // activity ids and timestamps) before the rows could be compared as restored.
@@ -84,18 +110,56 @@ it('export, remove and import of the same tenant gives back every row, its contr
   const controlAfter = await controlRows(id);
   expect(controlAfter.tenant).toEqual(controlBefore.tenant);
   expect(controlAfter.members).toEqual(controlBefore.members);
-  // The history comes back, followed by the events of a newly created tenant.
+  // The history comes back, then the former life's deactivation and purge, then the events of a
+  // newly created tenant.
   expect(controlAfter.events.slice(0, controlBefore.events.length)).toEqual(controlBefore.events);
   expect(controlAfter.events.slice(controlBefore.events.length).map((e) => [e.tenant_version, e.type])).toEqual([
-    [versionBefore.version + 1, 'TenantCreated'],
-    [versionBefore.version + 2, 'TenantProvisioned'],
+    [versionBefore.version + 1, 'TenantDeactivated'],
+    [versionBefore.version + 2, 'TenantPurged'],
+    [versionBefore.version + 3, 'TenantCreated'],
+    [versionBefore.version + 4, 'TenantProvisioned'],
   ]);
+  // Readable again through the API (sealed anew with the tenant's new key), and sealed in the log.
+  const historyAfter = await history(id);
+  expect(historyAfter.slice(0, historyBefore.length)).toEqual(historyBefore);
+  expect(historyAfter.slice(historyBefore.length).map((e) => [e.type, e.data.tenant.name])).toEqual([
+    ['TenantDeactivated', null], ['TenantPurged', null], ['TenantCreated', 'Archivo Andes SpA'], ['TenantProvisioned', 'Archivo Andes SpA'],
+  ]);
+  expect(await logRowsHolding(id, 'Archivo Andes SpA')).toBe(0);
   expect((await db.query('select rolcanlogin from pg_roles where rolname = $1', [roleNameFor(id)])).rows[0]?.rolcanlogin).toBe(true);
 
   // The tenant works: a PATCH reaches its issuer row through dte-sync.
   stack.start('dte-sync');
   expect((await stack.request('PATCH', `/v1/tenants/${id}`, { address: 'Av. Restaurada 42' }, token)).status).toBe(200);
   await waitFor('issuer follows after the import', async () => (await db.query(`select address from ${schema}.issuer`)).rows[0]?.address === 'Av. Restaurada 42', { timeoutMs: 30_000 });
+}, 180_000);
+
+it('a member erased after the export stays erased when the archive is imported', async () => {
+  const token = await stack.token();
+  const id = await createActiveTenant(stack, { name: 'Archivo Olvido SpA', address: 'Calle 5', commune: 'Ñuñoa', city: 'Santiago' });
+  const email = `dev-${id.slice(-8)}@archive.test`;
+  const [member] = await stack.query<{ user_id: string }>(`select u.id::text as user_id from control.users u where u.email = $1`, [email]);
+  // The tenant's own copy of its member's profile, as its application keeps it.
+  await db.query(`insert into ${schemaNameFor(id)}.users (user_id, email, first_name, last_name, role) values ($1, $2, 'Ana', 'Rojas', 'developer')`, [member.user_id, email]);
+  const file = join(work, 'erased-member.tar');
+  expect((await cli(['tenants', 'export', id, '--out', file])).code).toBe(0);
+  await purge(id);
+  expect((await stack.request('DELETE', `/v1/users/${member.user_id}?erase=true`, undefined, token)).status).toBe(204);
+
+  const imported = await cli(['tenants', 'import', file]);
+  expect(imported.stderr).toBe('');
+  expect(imported.code).toBe(0);
+  // Not a member again, no user with that e-mail, no profile copy in the schema; the tombstone stays.
+  expect((await stack.query(`select user_id::text from control.memberships where tenant_id = $1 and user_id = $2`, [id, member.user_id]))).toEqual([]);
+  expect(await stack.query(`select id from control.users where lower(email) = lower($1)`, [email])).toEqual([]);
+  expect(await stack.query(`select status, email from control.users where id = $1`, [member.user_id])).toEqual([{ status: 'erased', email: null }]);
+  expect((await db.query(`select count(*)::int as n from ${schemaNameFor(id)}.users where user_id = $1`, [member.user_id])).rows[0].n).toBe(0);
+  // Its history: the tenant readable again, the erased member's fields null, nothing readable in the log.
+  const added = (await history(id)).filter((e) => e.type === 'TenantMemberAdded' && e.data.member?.user_id === member.user_id);
+  expect(added.map((e) => [e.data.tenant.name, e.data.member!.email, e.data.member!.first_name])).toEqual([['Archivo Olvido SpA', null, null]]);
+  expect(await logRowsHolding(id, email)).toBe(0);
+  // The other members came back.
+  expect((await stack.request('GET', `/v1/tenants/${id}`, undefined, token)).body.members.length).toBeGreaterThan(0);
 }, 180_000);
 
 it('an export taken while the tenant writes holds whole transactions only, and its counts match its contents', async () => {
@@ -139,7 +203,7 @@ it('refuses a tampered, partial or too new archive with its code and leaves no s
   await seedTenantRows(db, id, 500);
   const file = join(work, 'to-tamper.tar');
   expect((await cli(['tenants', 'export', id, '--out', file])).code).toBe(0);
-  await removeTenantForTest({ controlUrl: stack.db.url, controlSchema: 'control', tenantDatabaseUrl: stack.db.url }, id);
+  await purge(id);
   const entries = await readArchiveEntries(file);
   const manifest = JSON.parse(entries.find((e) => e.name === MANIFEST_ENTRY)!.data.toString('utf8'));
   const withManifest = (change: (m: typeof manifest) => void) => {
@@ -178,7 +242,10 @@ it('refuses a tampered, partial or too new archive with its code and leaves no s
   expect(refused.stderr).toContain('TNT_ERR_ARCHIVE_INVALID');
   // The untouched archive imports.
   expect((await cli(['tenants', 'import', file])).code).toBe(0);
-  expect((await installationFootprint(db)).tenants).toContain(id);
+  const restored = await installationFootprint(db);
+  expect(restored.tenants).toContain(id);
+  // The footprint sees this installation's roles (so it would see one a refused import left).
+  expect(restored.roles).toContain(roleNameFor(id));
 }, 180_000);
 
 it('--as-new gives an independent clone: its own id, slug, schema and role; writes to it never reach the original', async () => {

@@ -1,4 +1,4 @@
-import { schemaNameFor } from '@tenantry/tenant-schema';
+import { schemaNameFor, tenantGroupFor } from '@tenantry/tenant-schema';
 import { waitFor } from '@tenantry/testing';
 import pg from 'pg';
 import type { Stack } from '../stack.ts';
@@ -72,12 +72,21 @@ export function startInvoiceWriter(url: string, tenantId: string, firstFolio: nu
   };
 }
 
-/** Tenant schemas, tenant roles and tenants of an installation: what an import that was refused must not change. */
+/**
+ * Tenant schemas, tenant roles and tenants of an installation: what an import that was refused must
+ * not change. Roles are cluster-wide and other tests on the same server make theirs meanwhile, so
+ * only roles in this database's tenant group count: every tenant role joins it as it is created
+ * (in the same transaction), so a role an import left behind is counted all the same.
+ */
 export async function installationFootprint(db: pg.ClientBase) {
+  const [{ name }] = (await db.query<{ name: string }>('select current_database() as name')).rows;
   const { rows } = await db.query<{ schemas: string[]; roles: string[]; tenants: string[] }>(
     `select (select coalesce(array_agg(nspname::text order by nspname), '{}') from pg_namespace where nspname ~ '^tenant_[0-9a-f]{32}') as schemas,
-            (select coalesce(array_agg(rolname::text order by rolname), '{}') from pg_roles where rolname ~ '^tenant_[0-9a-f]{32}_app$') as roles,
+            (select coalesce(array_agg(r.rolname::text order by r.rolname), '{}') from pg_roles r
+              where r.rolname ~ '^tenant_[0-9a-f]{32}_app$'
+                and exists (select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid and g.rolname = $1)) as roles,
             (select coalesce(array_agg(id::text order by id), '{}') from control.tenants) as tenants`,
+    [tenantGroupFor(name)],
   );
   return rows[0];
 }
