@@ -49,7 +49,7 @@ async function purge(id: string): Promise<void> {
 async function namesInHistory(id: string): Promise<[string, unknown][]> {
   const { rows } = await fixture.controlPool.query<{ event: TenantEvent }>(`select event from ${MOVE_FIXTURE_SCHEMA}.tenant_events where tenant_id = $1 order by tenant_version`, [id]);
   const keys = subjectKeyReader(fixture.controlPool, MOVE_FIXTURE_SCHEMA);
-  return Promise.all(rows.map(async ({ event }) => [event.type, (await openEvent(event, keys)).data.tenant.name] as [string, unknown]));
+  return Promise.all(rows.map(async ({ event }) => [event.type, ((await openEvent(event, keys)).data as { tenant: { name: unknown } }).tenant.name] as [string, unknown]));
 }
 
 const placement = async (id: string) =>
