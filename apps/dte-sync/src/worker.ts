@@ -1,3 +1,4 @@
+import { openEvent } from '@tenantry/tenant-events';
 import { singleTenantDatabase, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
 import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
@@ -32,14 +33,16 @@ export function startDteSync(deps: DteSyncDeps): DteSyncWorker {
   const subscribers = dteSyncSubscribers.map(
     (subscriber): Subscriber<DteSyncContext> => ({
       event: subscriber.event,
-      handle: waitOutDatabaseOutages(subscriber.handle, {
+      // Opening the sealed personal fields reads the control database: inside the wait, so an
+      // outage there holds the message too instead of spending its tries.
+      handle: waitOutDatabaseOutages(async (event, context) => subscriber.handle(await openEvent(event, databases.subjectKey), context), {
         signal: stopping.signal,
         logger: (_event, context) => context.log,
         onWait: (_event, context) => context.park(),
       }),
     }),
   );
-  const consumer = consumeTenantEvents({ ...deps, subjectKeys: databases.subjectKey }, subscribers, (message, log): DteSyncContext => ({ databases, log, park: () => message.park?.() }));
+  const consumer = consumeTenantEvents(deps, subscribers, (message, log): DteSyncContext => ({ databases, log, park: () => message.park?.() }));
   return {
     ready: consumer.ready,
     stop: () => {

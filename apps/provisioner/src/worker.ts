@@ -1,3 +1,4 @@
+import { openEvent } from '@tenantry/tenant-events';
 import { RETRY_DEFAULTS, createIdempotentProducer, type IdempotentProducer, type RunConsumerOptions } from '@tenantry/kafka';
 import { singleTenantDatabase, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
@@ -57,7 +58,9 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   const subscribers = provisionerSubscribers.map(
     (subscriber): Subscriber<ProvisionerContext> => ({
       event: subscriber.event,
-      handle: waitOutDatabaseOutages(subscriber.handle, {
+      // Opening the sealed personal fields reads the control database: inside the wait, so an
+      // outage there holds the message too instead of spending its tries.
+      handle: waitOutDatabaseOutages(async (event, context) => subscriber.handle(await openEvent(event, databases.subjectKey), context), {
         signal: stopping.signal,
         logger: (_event, context) => context.log,
         onWait: (_event, context) => context.park(),
@@ -66,7 +69,7 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   );
 
   const consumer = consumeTenantEvents(
-    { ...deps, producer, subjectKeys: databases.subjectKey },
+    { ...deps, producer },
     subscribers,
     (message, log): ProvisionerContext => ({
       databases,

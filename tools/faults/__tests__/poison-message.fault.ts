@@ -117,7 +117,9 @@ it('dead-letters invalid JSON, an invalid event and an event whose handler keeps
   // The event whose handler kept failing: only dte-sync's group, after its retries, with the database's error.
   const failing = dteSyncDlq.filter((r) => !poisonOffsets.includes(r.headers[DLQ_HEADERS.sourceOffset]));
   expect(failing).toHaveLength(1);
-  expect(JSON.parse(failing[0].value!)).toMatchObject({ type: 'TenantUpdated', subject: warm, data: { tenant: { address: 'Calle Veneno 1' } } });
+  // Contract v2: the dead letter is the message as it was on the wire, its address sealed with the
+  // tenant's key (the error header below names the plain value the handler refused).
+  expect(JSON.parse(failing[0].value!)).toMatchObject({ type: 'TenantUpdated', subject: warm, data: { tenant: { address: { alg: 'A256GCM', kid: `tenant:${warm}` } } } });
   expect(failing[0].headers[DLQ_HEADERS.error]).toContain('fault: this issuer refuses Calle Veneno 1');
   expect(Number(failing[0].headers[DLQ_HEADERS.attempts])).toBeGreaterThan(1);
 
