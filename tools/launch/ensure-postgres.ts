@@ -1,22 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import pg from 'pg';
+import { postgresAnswers } from '@tenantry/sql';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tenantry';
 
-async function answers(url: string): Promise<boolean> {
+/** The server answers (its `postgres` database: the tenantry database may not exist yet). */
+function adminAnswers(url: string): Promise<boolean> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return postgresAnswers(admin.toString(), { connectTimeoutMs: 3_000 });
 }
 
 /**
@@ -24,7 +16,7 @@ async function answers(url: string): Promise<boolean> {
  * stopped, starts it with pg_ctlcluster; otherwise says what is wrong.
  */
 export async function ensurePostgres(url = process.env.DATABASE_URL || DEFAULT_URL, log = console.log): Promise<void> {
-  if (await answers(url)) return;
+  if (await adminAnswers(url)) return;
   const host = new URL(url).hostname;
   const local = host === '127.0.0.1' || host === 'localhost';
   let versions: string[] = [];
@@ -41,7 +33,7 @@ export async function ensurePostgres(url = process.env.DATABASE_URL || DEFAULT_U
       // fall through to the check below, which explains
     }
     for (let i = 0; i < 30; i++) {
-      if (await answers(url)) return;
+      if (await adminAnswers(url)) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -1,1 +1,2 @@
 export { quoteIdentifier, qualifiedName, InvalidIdentifierError } from './quote-identifier.ts';
+export { probePostgres, postgresAnswers } from './probe-postgres.ts';

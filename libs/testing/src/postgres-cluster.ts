@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { createServer } from 'node:net';
+import { postgresAnswers } from '@tenantry/sql';
 
 const run = promisify(execFile);
 
@@ -129,20 +129,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export interface PostgresClusterOptions {
   /**
    * Server settings written with pg_createcluster's `--pgoption` (e.g. `{ wal_level: 'logical',
@@ -186,7 +172,7 @@ export async function createPostgresCluster(options: PostgresClusterOptions = {}
 
   const waitUntilAnswering = async () => {
     const deadline = Date.now() + 60_000;
-    while (!(await answers(adminUrl))) {
+    while (!(await postgresAnswers(adminUrl))) {
       if (Date.now() > deadline) throw new PostgresClusterError(`cluster ${version}/${cluster} started but does not answer at ${adminUrl} after 60 s`);
       await sleep(200);
     }

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '@tenantry/config';
 import { describeError } from '@tenantry/kafka';
 import { createLogger, logProcessWarnings, redactUrlPassword, type CreateLoggerOptions, type Logger } from '@tenantry/logger';
-import pg from 'pg';
+import { probePostgres } from '@tenantry/sql';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, registerDatabasePoolMetrics, registerEventMetrics, registerKafkaMetrics, stackConsumers, startMetricsServer, type EventTimer } from './metrics/index.ts';
 import { createShutdown } from './shutdown.ts';
@@ -60,18 +60,6 @@ const nodeProcess: WorkerProcessRuntime = {
   },
 };
 
-/** The control database accepts a connection and a query (a fresh one: a pool could hide an outage). */
-async function databaseAnswers(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /**
  * The whole life of a worker process: config (a bad one is a fatal line and exit 1), logger,
  * database, topics, producer, then `start`; `<name> ready` once the consumer fetches. SIGINT/SIGTERM
@@ -119,7 +107,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions, runtime: W
         consumer: async () => {
           if (!consumerReady) throw new Error('the consumer has not joined its group yet');
         },
-        database: () => databaseAnswers(config.databaseUrl),
+        database: () => probePostgres(config.databaseUrl),
         kafka: () => kafkaMetrics.ping(),
       },
     });
