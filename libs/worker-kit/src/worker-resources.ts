@@ -2,9 +2,9 @@ import type { Config } from '@tenantry/config';
 import { ensureDatabase } from '@tenantry/control-db';
 import { createIdempotentProducer, createKafkaClient, ensureTopics, tenantTopics, type IdempotentProducer } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
+import { probePostgres } from '@tenantry/sql';
 import { openTenantDatabases, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { Kafka as KafkaClient } from 'kafkajs';
-import pg from 'pg';
 import type { Shutdown } from './shutdown.ts';
 
 /** What a worker process opens before its consumer starts; closed again by the shutdown. */
@@ -31,9 +31,7 @@ export async function openWorkerResources(
   await ensureDatabase(config.databaseUrl); // SPEC §6: created if missing, whichever service starts first
   // Fail now, with the real reason, if the control database does not answer. Not through the
   // directory: its registry table appears only once tenant-api has migrated the control schema.
-  const probe = new pg.Client({ connectionString: config.databaseUrl });
-  await probe.connect();
-  await probe.end();
+  await probePostgres(config.databaseUrl, { connectTimeoutMs: 10_000 });
   const databases = openTenantDatabases({ controlDatabaseUrl: config.databaseUrl, controlSchema: config.controlSchema, logger, ...(poolMax ? { poolMax } : {}) });
   shutdown.add('closing the database pools', () => databases.close());
   const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${name}`, logger });
