@@ -1,9 +1,9 @@
-export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
-export { ensureDatabase } from './ensure-database.ts';
+export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './orm/control-orm.ts';
+export { ensureDatabase } from './orm/ensure-database.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';
-export { toTenantSnapshot, countryName } from './tenant-snapshot.ts';
-export { appendTenantEvent, OUTBOX_CHANNEL, type EventMeta } from './tenant-event-log.ts';
+export { toTenantSnapshot, countryName } from './tenants/tenant-snapshot.ts';
+export { appendTenantEvent, OUTBOX_CHANNEL, type EventMeta } from './tenants/append-tenant-event.ts';
 export {
   createTenant,
   updateTenant,
@@ -18,7 +18,7 @@ export {
   type MemberStatus,
   type ProvisioningOutcome,
   type VersionPrecondition,
-} from './tenant-commands.ts';
+} from './tenants/tenant-commands.ts';
 export {
   readTenantAs,
   listTenantsAs,
@@ -34,12 +34,12 @@ export {
   type TenantPageRead,
   type TenantRead,
   type TenantWithMembers,
-} from './tenant-queries.ts';
-export { findCaller, type CallerRecord } from './caller.ts';
-export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
-export * from './outbox.ts';
-export { readTenantReplay, schemaExists, type TenantReplaySource } from './tenant-replay.ts';
-export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
+} from './tenants/tenant-queries.ts';
+export { findCaller, type CallerRecord } from './users/caller.ts';
+export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users/users.ts';
+export * from './outbox/relay-queries.ts';
+export { readTenantReplay, schemaExists, type TenantReplaySource } from './outbox/tenant-replay.ts';
+export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './members/member-commands.ts';
 export {
   findIdempotentAnswer,
   idempotently,
@@ -51,7 +51,7 @@ export {
   type IdempotencyScope,
   type IdempotentAnswer,
   type IdempotentCommand,
-} from './idempotency.ts';
+} from './idempotency/idempotency.ts';
 export {
   listPlans,
   createTenantGroup,
@@ -63,14 +63,14 @@ export {
   type TenantGroupRecord,
   type UserMembership,
   type EventHistoryPage,
-} from './directory-queries.ts';
-export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
+} from './directory/directory-queries.ts';
+export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './schema-ledger/record-schema-version.ts';
 export * from './databases/index.ts';
 export * from './moves/index.ts';
-export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
+export { readTenantMemberCounts, type TenantMemberCounts } from './tenants/tenant-member-counts.ts';
 export * from './archive/index.ts';
-export { readTenantStatusCounts, type TenantStatusCounts } from './tenant-status-counts.ts';
-export { readTenantLabels, type TenantLabel } from './tenant-labels.ts';
+export { readTenantStatusCounts, type TenantStatusCounts } from './tenants/tenant-status-counts.ts';
+export { readTenantLabels, type TenantLabel } from './tenants/tenant-labels.ts';
 export * from './purges/index.ts';
 export * from './subject-keys/index.ts';
 export * from './erasure/index.ts';

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { v7 as uuidv7 } from 'uuid';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
 import { Tenant } from '../entities/index.ts';
 import { ConflictError, ControlError, rethrowUniqueViolation } from '../errors.ts';
-import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
+import { appendTenantEvent, type EventMeta } from '../tenants/append-tenant-event.ts';
 import { placeNewTenant } from '../databases/index.ts';
 import { renewDestroyedTenantKey, sealHistoryForLog } from '../subject-keys/index.ts';
 import type { ArchivedMember, TenantControlRows } from './tenant-control-rows.ts';

@@ -1,11 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
 import { Tenant } from '../entities/index.ts';
 import { ControlError } from '../errors.ts';
-import { MEMBER_COLUMNS, toMember } from '../member-row.ts';
+import { MEMBER_COLUMNS, toMember } from '../members/member-row.ts';
 import { destroySubjectKey, userSubject } from '../subject-keys/index.ts';
-import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
+import { appendTenantEvent, type EventMeta } from '../tenants/append-tenant-event.ts';
 
 export class UserNotFoundError extends ControlError {
   constructor(id: string) {

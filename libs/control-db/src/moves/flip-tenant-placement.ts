@@ -1,9 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
 import { Tenant } from '../entities/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
-import { appendTenantEvent, snapshotOf, type EventMeta } from '../tenant-event-log.ts';
+import { appendTenantEvent, snapshotOf, type EventMeta } from '../tenants/append-tenant-event.ts';
 import { TenantMoveNotOpenError, TenantMoveRefusedError } from './errors.ts';
 
 /**

@@ -2,13 +2,13 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantMember } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import { Tenant, type TenantRow } from './entities/index.ts';
-import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
-import { refuseTombstone } from './purges/refuse-tombstone.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
+import { Tenant, type TenantRow } from '../entities/index.ts';
+import { appendTenantEvent, snapshotOf, type EventMeta } from '../tenants/append-tenant-event.ts';
+import { refuseTombstone } from '../purges/refuse-tombstone.ts';
 import { MEMBER_COLUMNS, toMember } from './member-row.ts';
-import { idempotently, type IdempotentCommand } from './idempotency.ts';
-import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from './errors.ts';
+import { idempotently, type IdempotentCommand } from '../idempotency/idempotency.ts';
+import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from '../errors.ts';
 
 export class MemberNotFoundError extends ControlError {
   constructor(tenantId: string, userId: string) {

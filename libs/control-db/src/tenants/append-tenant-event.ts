@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createTenantEvent, type TenantLifecycleEvent, type TenantEventType } from '@tenantry/tenant-events';
 import { currentTraceContext, inSpan, type TraceContextFields } from '@tenantry/telemetry';
 import type { TenantMoveStatus } from '@tenantry/tenant-events';
-import { TenantEventRecord, type TenantRow } from './entities/index.ts';
+import { TenantEventRecord, type TenantRow } from '../entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { sealForLog } from './subject-keys/seal-for-log.ts';
+import { sealForLog } from '../subject-keys/seal-for-log.ts';
 
 export const OUTBOX_CHANNEL = 'tenantry_outbox';
 

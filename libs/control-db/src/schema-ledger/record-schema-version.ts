@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
-import { sealAllForLog } from './subject-keys/seal-for-log.ts';
+import { sealAllForLog } from '../subject-keys/seal-for-log.ts';
 import { createTenantEvent, type TenantMoveStatus, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { Pool } from 'pg';
-import type { ControlOrm } from './control-orm.ts';
-import { Tenant, type TenantRow } from './entities/index.ts';
-import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { TenantNotFoundError } from './errors.ts';
-import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
+import { Tenant, type TenantRow } from '../entities/index.ts';
+import { openMoveSql, toTenantSnapshot } from '../tenants/tenant-snapshot.ts';
+import { TenantNotFoundError } from '../errors.ts';
+import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from '../tenants/append-tenant-event.ts';
 
 /** One row of the schema-version ledger: what the control schema believes a tenant schema holds, and where. */
 export interface SchemaLedgerEntry {

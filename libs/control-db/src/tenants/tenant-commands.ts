@@ -3,24 +3,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { createTenantEvent, tenantSchemaName, type TenantSnapshot } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import { Membership, Tenant, type TenantRow } from './entities/index.ts';
+import type { ControlOrm } from '../orm/control-orm.ts';
+import { Membership, Tenant, type TenantRow } from '../entities/index.ts';
 import { inSpan } from '@tenantry/telemetry';
-import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './append-tenant-event.ts';
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
-import { idempotently, type IdempotentCommand } from './idempotency.ts';
-import { countLimitedMembers } from './member-commands.ts';
-import { placeNewTenant } from './databases/index.ts';
-import { refuseTombstone } from './purges/refuse-tombstone.ts';
-import { sealAllForLog } from './subject-keys/seal-for-log.ts';
+import { idempotently, type IdempotentCommand } from '../idempotency/idempotency.ts';
+import { countLimitedMembers } from '../members/member-commands.ts';
+import { placeNewTenant } from '../databases/index.ts';
+import { refuseTombstone } from '../purges/refuse-tombstone.ts';
+import { sealAllForLog } from '../subject-keys/seal-for-log.ts';
 import {
   ConflictError,
   InvalidStateError,
   TenantNotFoundError,
   VersionMismatchError,
   rethrowUniqueViolation,
-} from './errors.ts';
+} from '../errors.ts';
 
 /** The writable fields of a tenant (§2), already validated and normalized by the caller. */
 export interface TenantFields {
