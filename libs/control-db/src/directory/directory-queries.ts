@@ -1,9 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Pool } from 'pg';
 import { openEvent, type SubjectKeyLookup } from '@tenantry/tenant-events';
-import { subjectKeyReader } from '../subject-keys/key-reader.ts';
+import { subjectKeyReader } from '../subject-keys/index.ts';
 import type { TenantEvent } from '@tenantry/tenant-events';
-import type { ControlOrm } from '../orm/control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { ConflictError } from '../errors.ts';
 
 export interface PlanRecord {

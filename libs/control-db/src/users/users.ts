@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { ControlOrm } from '../orm/control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { User } from '../entities/index.ts';
 import { rethrowUniqueViolation } from '../errors.ts';
 
