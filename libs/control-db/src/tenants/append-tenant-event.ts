@@ -42,15 +42,10 @@ export async function appendTenantEvent(
 }
 
 /** Records a change the caller made to `row`: the next version, flushed, and its event appended. */
-export async function commitTenantChange(
-  em: EntityManager,
-  type: TenantEventType,
-  row: TenantRow,
-  extra: Record<string, unknown>,
-  meta: EventMeta = {},
-): Promise<TenantLifecycleEvent> {
+export async function commitTenantChange(...args: Parameters<typeof appendTenantEvent>): Promise<TenantLifecycleEvent> {
+  const [em, , row] = args;
   row.version += 1;
   row.updated_at = new Date();
   await em.flush();
-  return appendTenantEvent(em, type, row, extra, meta);
+  return appendTenantEvent(...args);
 }
