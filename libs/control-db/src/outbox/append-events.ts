@@ -25,7 +25,7 @@ export interface OutboxAppend {
 
 const INSERT_AND_NOTIFY = `with logged as (
   insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
-  select id, tenant_id, tenant_version, type, event, $6, null
+  select id, tenant_id, tenant_version, type, event, $6::timestamptz, null
     from unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::jsonb[]) with ordinality as e(id, tenant_id, tenant_version, type, event, n)
    order by n
 )
