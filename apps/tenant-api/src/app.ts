@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '@tenantry/config';
-import type { ControlOrm } from '@tenantry/control-db';
+import { pingControlDb, type ControlOrm } from '@tenantry/control-db';
 import type { Logger } from '@tenantry/logger';
 import validation from './plugins/validation.ts';
 import problemDetails, { clientErrorProblem, frameworkErrorProblem } from './plugins/problem-details.ts';
@@ -89,7 +89,7 @@ export async function buildApp({ config, orm, logger, readiness = {} }: AppDepen
   await app.register(idempotency);
   await app.register(metrics);
   await app.register(healthRoutes, {
-    checks: { database: async () => void (await orm.em.fork().execute('select 1')), ...readiness },
+    checks: { database: () => pingControlDb(orm), ...readiness },
   });
   await app.register(authRoutes, { prefix: '/v1/auth', tokenTtlSeconds: config.tokenTtlSeconds });
   await app.register(tenantRoutes, { prefix: '/v1/tenants' });

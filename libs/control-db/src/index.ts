@@ -1,9 +1,10 @@
-export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './control-orm.ts';
-export { ensureDatabase } from './ensure-database.ts';
+export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSchema, type ControlOrm, type ControlOrmOptions } from './orm/index.ts';
+export { ensureDatabase, pingControlDb } from './orm/index.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';
-export { toTenantSnapshot, countryName } from './tenant-snapshot.ts';
-export { appendTenantEvent, OUTBOX_CHANNEL, type EventMeta } from './tenant-event-log.ts';
+export { toTenantSnapshot, countryName } from './tenants/index.ts';
+export { appendTenantEvent } from './tenants/index.ts';
+export { OUTBOX_CHANNEL, type EventMeta } from './outbox/index.ts';
 export {
   createTenant,
   updateTenant,
@@ -18,7 +19,7 @@ export {
   type MemberStatus,
   type ProvisioningOutcome,
   type VersionPrecondition,
-} from './tenant-commands.ts';
+} from './tenants/index.ts';
 export {
   readTenantAs,
   listTenantsAs,
@@ -34,12 +35,23 @@ export {
   type TenantPageRead,
   type TenantRead,
   type TenantWithMembers,
-} from './tenant-queries.ts';
-export { findCaller, type CallerRecord } from './caller.ts';
-export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users.ts';
-export * from './outbox.ts';
-export { readTenantReplay, schemaExists, type TenantReplaySource } from './tenant-replay.ts';
-export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './member-commands.ts';
+} from './tenants/index.ts';
+export { findCaller, type CallerRecord } from './users/index.ts';
+export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users/index.ts';
+export {
+  tryAcquireRelayLock,
+  fetchOutboxBatch,
+  markPublished,
+  outboxStatus,
+  readOutboxOverview,
+  OUTBOX_RELAY_LOCK,
+  type SqlClient,
+  type OutboxEntry,
+  type OutboxStatus,
+  type OutboxOverview,
+} from './outbox/index.ts';
+export { readTenantReplay, schemaExists, type TenantReplaySource } from './outbox/index.ts';
+export { addMember, updateMember, removeMember, getMember, MemberNotFoundError, type AddMemberInput, type MemberRole, type MembershipStatus } from './members/index.ts';
 export {
   findIdempotentAnswer,
   idempotently,
@@ -51,7 +63,7 @@ export {
   type IdempotencyScope,
   type IdempotentAnswer,
   type IdempotentCommand,
-} from './idempotency.ts';
+} from './idempotency/index.ts';
 export {
   listPlans,
   createTenantGroup,
@@ -63,14 +75,14 @@ export {
   type TenantGroupRecord,
   type UserMembership,
   type EventHistoryPage,
-} from './directory-queries.ts';
-export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './record-schema-version.ts';
+} from './directory/index.ts';
+export { recordSchemaVersion, recordSchemaVersions, readSchemaLedger, type SchemaLedgerEntry, type SchemaVersionRecordOutcome } from './schema-ledger/index.ts';
 export * from './databases/index.ts';
 export * from './moves/index.ts';
-export { readTenantMemberCounts, type TenantMemberCounts } from './tenant-member-counts.ts';
+export { readTenantMemberCounts, type TenantMemberCounts } from './tenants/index.ts';
 export * from './archive/index.ts';
-export { readTenantStatusCounts, type TenantStatusCounts } from './tenant-status-counts.ts';
-export { readTenantLabels, type TenantLabel } from './tenant-labels.ts';
+export { readTenantStatusCounts, type TenantStatusCounts } from './tenants/index.ts';
+export { readTenantLabels, type TenantLabel } from './tenants/index.ts';
 export * from './purges/index.ts';
 export * from './subject-keys/index.ts';
 export * from './erasure/index.ts';

@@ -1,5 +1,5 @@
 import { openEvent } from '@tenantry/tenant-events';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
 import { subjectKeyReaderIn } from '../subject-keys/index.ts';
 import type { TenantControlRows } from './tenant-control-rows.ts';

@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
 import { v7 as uuidv7 } from 'uuid';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { ConflictError, ControlError, rethrowUniqueViolation } from '../errors.ts';
-import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
+import { appendTenantEvent, commitTenantChange } from '../tenants/index.ts';
+import type { EventMeta } from '../outbox/index.ts';
 import { placeNewTenant } from '../databases/index.ts';
-import { renewDestroyedTenantKey, sealHistoryForLog } from '../subject-keys/index.ts';
+import { renewDestroyedTenantKey } from '../subject-keys/index.ts';
+import { restoreEventHistory } from '../outbox/index.ts';
+import { transactionClient } from '../orm/index.ts';
 import type { ArchivedMember, TenantControlRows } from './tenant-control-rows.ts';
 
 /** A tenant with this id is in the control schema (only a purged tenant's tombstone may be restored over). */
@@ -95,23 +98,10 @@ export async function restoreTenantControlRows(orm: ControlOrm, rows: TenantCont
       if (inserted.length === 0) throw new TenantExistsError(target.id);
       const erased = new Set(await erasedUserIdsIn(em, rows.members.map((member) => member.user.id)));
       for (const member of rows.members) if (!erased.has(member.user.id)) await restoreMember(em, target.id, member);
-      if (!target.asNew && rows.events.length > 0) {
-        const sealed = await sealHistoryForLog(em, rows.events.map((row) => row.event));
-        await em.execute(
-          `insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
-           select e.id, ?::uuid, e.tenant_version, e.type, e.event, e.created_at, coalesce(e.published_at, now())
-             from jsonb_to_recordset(?::jsonb) as e(id uuid, tenant_version integer, type text, event jsonb, created_at timestamptz, published_at timestamptz)
-            order by e.tenant_version
-           on conflict (id) do update set event = excluded.event where tenant_events.tenant_id = excluded.tenant_id`,
-          [target.id, JSON.stringify(rows.events.map((row, i) => ({ ...row, event: sealed[i] })))],
-        );
-      }
+      if (!target.asNew) await restoreEventHistory(transactionClient(em), target.id, rows.events);
       const row = await em.findOneOrFail(Tenant, target.id, { refresh: true });
       await appendTenantEvent(em, 'TenantCreated', row, {}, meta);
-      row.version += 1;
-      row.updated_at = new Date();
-      await em.flush();
-      const provisioned = await appendTenantEvent(em, 'TenantProvisioned', row, {}, meta);
+      const provisioned = await commitTenantChange(em, 'TenantProvisioned', row, {}, meta);
       return provisioned.data.tenant;
     });
   } catch (error) {

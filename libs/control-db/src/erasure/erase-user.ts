@@ -1,11 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { ControlError } from '../errors.ts';
-import { MEMBER_COLUMNS, toMember } from '../member-row.ts';
+import { MEMBER_COLUMNS, toMember } from '../members/index.ts';
 import { destroySubjectKey, userSubject } from '../subject-keys/index.ts';
-import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
+import { commitTenantChange } from '../tenants/index.ts';
+import type { EventMeta } from '../outbox/index.ts';
 
 export class UserNotFoundError extends ControlError {
   constructor(id: string) {
@@ -35,12 +36,9 @@ async function removeFromTenant(em: EntityManager, tenantId: string, userId: str
   );
   if (!row || !member) return;
   await em.execute(`delete from memberships where tenant_id = ? and user_id = ?`, [tenantId, userId]);
-  row.version += 1;
-  row.updated_at = new Date();
-  await em.flush();
   // Sealed with the user's key, destroyed below in this transaction: subscribers learn the
   // membership ended, never again who it was.
-  await appendTenantEvent(em, 'TenantMemberRemoved', row, { member: toMember(member) }, meta);
+  await commitTenantChange(em, 'TenantMemberRemoved', row, { member: toMember(member) }, meta);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { TenantSnapshot } from '@tenantry/tenant-events';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
-import { appendTenantEvent, snapshotOf, type EventMeta } from '../tenant-event-log.ts';
+import { commitTenantChange, snapshotOf } from '../tenants/index.ts';
+import type { EventMeta } from '../outbox/index.ts';
 import { TenantMoveNotOpenError, TenantMoveRefusedError } from './errors.ts';
 
 /**
@@ -29,10 +30,7 @@ export async function flipTenantPlacement(orm: ControlOrm, moveId: string, oldSc
     }
     await em.execute(`update tenant_moves set state = 'flipped', old_schema = ?, updated_at = now() where id = ?`, [oldSchema, moveId]);
     row.database = move.to_database;
-    row.version += 1;
-    row.updated_at = new Date();
-    await em.flush();
-    const event = await appendTenantEvent(em, 'TenantMoved', row, { from: move.from_database, to: move.to_database }, meta);
+    const event = await commitTenantChange(em, 'TenantMoved', row, { from: move.from_database, to: move.to_database }, meta);
     return event.data.tenant;
   });
 }

@@ -1,4 +1,4 @@
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { TenantMoveNotOpenError } from './errors.ts';
 import { MOVE_COLUMNS, toTenantMove, type MoveColumns, type TenantMoveOutcome, type TenantMoveRecord } from './tenant-move-record.ts';
 

@@ -1,4 +1,4 @@
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { PURGE_COLUMNS, toTenantPurge, type PurgeColumns, type TenantPurgeRecord, type TenantPurgeState } from './purge-record.ts';
 
 async function selectPurges(orm: ControlOrm, where: string, params: unknown[]): Promise<TenantPurgeRecord[]> {

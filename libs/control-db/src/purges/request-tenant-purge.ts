@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { InvalidStateError, TenantNotFoundError } from '../errors.ts';
 import { PurgeTooEarlyError, TenantNotDeactivatedError } from './errors.ts';

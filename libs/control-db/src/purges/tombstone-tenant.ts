@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
-import type { ControlOrm } from '../control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
 import { destroySubjectKey, tenantSubject } from '../subject-keys/index.ts';
-import { appendTenantEvent, type EventMeta } from '../tenant-event-log.ts';
+import { appendTenantEvent } from '../tenants/index.ts';
+import type { EventMeta } from '../outbox/index.ts';
 import { scrubPlaintextTenantFields } from './scrub-event-log.ts';
 
 /** Thrown when the tombstone is asked for before the runner dropped the schema (a bug in the caller). */

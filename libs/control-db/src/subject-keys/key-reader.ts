@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SubjectKeyLookup } from '@tenantry/tenant-events';
 import { quoteIdentifier } from '@tenantry/sql';
-import type { SqlClient } from '../outbox.ts';
+import type { SqlClient } from '../orm/index.ts';
 
 /**
  * The one way subscribers in this repo read subject keys (for openEvent): a query per subject on

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sealEvent, sealingSubjectsOf, type TenantEvent } from '@tenantry/tenant-events';
-import type { SqlClient } from '../outbox.ts';
+import type { SqlClient } from '../orm/index.ts';
 import { subjectKeyForSealing, type SubjectId } from './subject-keys.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { TenantMember, TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import type { TenantRow } from './entities/index.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import type { TenantRow } from '../entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { MEMBER_COLUMNS, membershipGrantsAccess, toMember } from './member-row.ts';
-import { callerColumns, toCaller, type CallerColumns, type CallerRecord } from './caller.ts';
-import { queryNative } from './native-sql.ts';
+import { MEMBER_COLUMNS, membershipGrantsAccess, toMember } from '../members/index.ts';
+import { callerColumns, toCaller, type CallerColumns, type CallerRecord } from '../users/index.ts';
+import { queryNative } from '../orm/index.ts';
 
 export type Member = TenantMember;
 

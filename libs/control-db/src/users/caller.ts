@@ -1,6 +1,6 @@
-import type { ControlOrm } from './control-orm.ts';
-import { queryNative } from './native-sql.ts';
-import { membershipGrantsAccess } from './member-row.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { queryNative } from '../orm/index.ts';
+import { membershipGrantsAccess } from '../members/index.ts';
 
 /** The authority behind a token: its user row, and its role in the token's tenant (`tid`). */
 export interface CallerRecord {

@@ -1,5 +1,5 @@
-import type { ControlOrm } from './control-orm.ts';
-import { queryNative } from './native-sql.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { queryNative } from '../orm/index.ts';
 
 /** What names a tenant in a report: id, name, slug and the database it lives on now. */
 export interface TenantLabel {

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
-import { createControlOrm, migrateControlSchema, type ControlOrm } from '../control-orm.ts';
+import { createControlOrm, migrateControlSchema, type ControlOrm } from '../../orm/control-orm.ts';
 import { recordSchemaVersion, recordSchemaVersions } from '../record-schema-version.ts';
-import { createTenant } from '../tenant-commands.ts';
-import { createUser } from '../users.ts';
+import { createTenant } from '../../tenants/tenant-commands.ts';
+import { createUser } from '../../users/users.ts';
 
 // `migrate up` writes the schema-version ledger in batches: the batch must leave exactly what the
 // one-tenant call leaves (row, version, event), tenant by tenant.

@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Pool } from 'pg';
 import { openEvent, type SubjectKeyLookup } from '@tenantry/tenant-events';
-import { subjectKeyReader } from './subject-keys/key-reader.ts';
+import { subjectKeyReader } from '../subject-keys/index.ts';
 import type { TenantEvent } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import { ConflictError } from './errors.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { ConflictError } from '../errors.ts';
 
 export interface PlanRecord {
   id: string;
@@ -83,7 +83,7 @@ export async function listTenantEventHistory(
 ): Promise<EventHistoryPage> {
   const before = page.cursor === undefined ? null : Number.parseInt(page.cursor, 10);
   if (page.cursor !== undefined && (!/^\d{1,9}$/.test(page.cursor) || before === null)) {
-    const { InvalidCursorError } = await import('./tenant-queries.ts');
+    const { InvalidCursorError } = await import('../tenants/tenant-queries.ts');
     throw new InvalidCursorError('The cursor is not one this API issued; start again without it.');
   }
   const rows = await orm.em.fork().execute<{ event: TenantEvent; tenant_version: number }[]>(

@@ -1,23 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createTenantEvent, type TenantLifecycleEvent, type TenantEventType } from '@tenantry/tenant-events';
-import { currentTraceContext, inSpan, type TraceContextFields } from '@tenantry/telemetry';
+import { inSpan } from '@tenantry/telemetry';
 import type { TenantMoveStatus } from '@tenantry/tenant-events';
-import { TenantEventRecord, type TenantRow } from './entities/index.ts';
+import type { TenantRow } from '../entities/index.ts';
 import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { sealForLog } from './subject-keys/seal-for-log.ts';
-
-export const OUTBOX_CHANNEL = 'tenantry_outbox';
-
-/**
- * The caller's W3C trace context (e.g. the request's `traceparent`/`tracestate` headers). With
- * tracing on, events carry the span that wrote them instead, which continues that same trace.
- */
-export type EventMeta = TraceContextFields;
-
-/** The trace context an event written now carries: the active span's, else the caller's (tracing off). */
-export function eventTraceContext(meta: EventMeta): TraceContextFields {
-  return currentTraceContext(meta);
-}
+import { transactionClient } from '../orm/index.ts';
+import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 
 /** The snapshot of a row the caller holds: its plan's user limit and its open move, read in one query in the caller's transaction. */
 export async function snapshotOf(em: EntityManager, row: TenantRow) {
@@ -30,9 +18,8 @@ export async function snapshotOf(em: EntityManager, row: TenantRow) {
 }
 
 /**
- * Appends the tenant's next event to the log/outbox inside the caller's transaction and wakes the
- * relay (NOTIFY is delivered on commit, so the relay never sees an uncommitted event).
- * `row.version` must already hold the version after the change.
+ * Appends the tenant's next event (its snapshot as of `row`) through the outbox writer inside the
+ * caller's ORM transaction. `row.version` must already hold the version after the change.
  */
 export async function appendTenantEvent(
   em: EntityManager,
@@ -47,17 +34,18 @@ export async function appendTenantEvent(
     const tenant = await snapshotOf(em, row);
     const event = createTenantEvent(type, { tenant, ...extra } as never, { tenantversion: row.version, ...eventTraceContext(meta) });
     span.setAttribute('tenantry.event.id', event.id);
-    em.create(TenantEventRecord, {
-      id: event.id,
-      tenant_id: row.id,
-      tenant_version: row.version,
-      type,
-      // Personal fields sealed (contract v2): the log and Kafka never hold them readable.
-      event: await sealForLog(em, event),
-      published_at: null,
-    });
+    // Pending ORM changes reach the database before the event that reports them.
     await em.flush();
-    await em.getConnection().execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`, [], 'all', em.getTransactionContext());
+    await appendToOutbox(transactionClient(em), [{ tenantId: row.id, tenantVersion: row.version, event }]);
     return event as TenantLifecycleEvent;
   });
+}
+
+/** Records a change the caller made to `row`: the next version, flushed, and its event appended. */
+export async function commitTenantChange(...args: Parameters<typeof appendTenantEvent>): Promise<TenantLifecycleEvent> {
+  const [em, , row] = args;
+  row.version += 1;
+  row.updated_at = new Date();
+  await em.flush();
+  return appendTenantEvent(...args);
 }

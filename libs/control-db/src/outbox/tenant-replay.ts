@@ -1,6 +1,6 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
 import { quoteIdentifier } from '@tenantry/sql';
-import type { SqlClient } from './outbox.ts';
+import type { SqlClient } from './relay-queries.ts';
 
 /** What `replay tenant` republishes, read from the control schema. */
 export interface TenantReplaySource {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
-import { outboxStatus, readOutboxOverview, tryAcquireRelayLock } from '../outbox.ts';
+import { outboxStatus, readOutboxOverview, tryAcquireRelayLock } from '../relay-queries.ts';
 
 // Advisory locks are scoped to a database: a relay holding the lock in another database (another
 // stack on the same server) is not this database's relay.

@@ -1,6 +1,6 @@
 import countries from 'i18n-iso-countries';
 import type { TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
-import type { TenantRow } from './entities/index.ts';
+import type { TenantRow } from '../entities/index.ts';
 
 const INACTIVE_STATUSES = new Set(['suspended', 'deactivated', 'purged']);
 

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
-import { createControlOrm, migrateControlSchema, type ControlOrm } from '../control-orm.ts';
+import { createControlOrm, migrateControlSchema, type ControlOrm } from '../../orm/control-orm.ts';
 import {
   InvalidTenantDatabaseNameError,
   TenantDatabaseNameTakenError,
@@ -9,9 +9,9 @@ import {
   readTenantPlacement,
   registerTenantDatabase,
   setTenantDatabaseStatus,
-} from '../databases/index.ts';
-import { createTenant } from '../tenant-commands.ts';
-import { createUser } from '../users.ts';
+} from '../index.ts';
+import { createTenant } from '../../tenants/tenant-commands.ts';
+import { createUser } from '../../users/users.ts';
 
 // The registry of tenant databases, in plain SQL on a plain pg client, in a schema whose name
 // is not the default (the directory and the CLI call these without the ORM, naming the schema).

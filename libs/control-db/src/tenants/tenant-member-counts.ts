@@ -1,4 +1,4 @@
-import type { ControlOrm } from './control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 
 export interface TenantMemberCounts {
   total: number;

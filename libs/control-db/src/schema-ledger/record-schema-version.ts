@@ -1,12 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
-import { sealAllForLog } from './subject-keys/seal-for-log.ts';
-import { createTenantEvent, type TenantMoveStatus, type TenantSnapshot } from '@tenantry/tenant-events';
+import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events';
 import type { Pool } from 'pg';
-import type { ControlOrm } from './control-orm.ts';
-import { Tenant, type TenantRow } from './entities/index.ts';
-import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { TenantNotFoundError } from './errors.ts';
-import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { Tenant } from '../entities/index.ts';
+import { TENANT_COLUMNS, commitTenantChange, type TenantColumns, snapshotOf, toTenantSnapshot } from '../tenants/index.ts';
+import { TenantNotFoundError } from '../errors.ts';
+import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 
 /** One row of the schema-version ledger: what the control schema believes a tenant schema holds, and where. */
 export interface SchemaLedgerEntry {
@@ -62,10 +61,7 @@ export async function recordSchemaVersion(
     if (!row) throw new TenantNotFoundError(tenantId);
     if (row.schema_version === schemaVersion) return { changed: false, tenant: await snapshotOf(em, row) };
     row.schema_version = schemaVersion;
-    row.version += 1;
-    row.updated_at = new Date();
-    await em.flush();
-    const event = await appendTenantEvent(em, 'TenantUpdated', row, { changed_fields: ['schema_version'] }, meta);
+    const event = await commitTenantChange(em, 'TenantUpdated', row, { changed_fields: ['schema_version'] }, meta);
     return { changed: true, tenant: event.data.tenant };
   });
 }
@@ -73,11 +69,8 @@ export async function recordSchemaVersion(
 /** What {@link recordSchemaVersions} did for one entry: `changed` (false: the ledger held it already) or why not. */
 export type SchemaVersionRecordOutcome = { tenantId: string; changed: boolean } | { tenantId: string; error: Error };
 
-/** Every tenant column, explicitly, plus the plan's user limit (null plan id: the plan row is missing) and the open move. */
-const LOCKED_TENANTS = `select t.id, t.name, t.slug, t.description, t.business_type, t.status, t.schema_name, t.schema_version,
-       t.rut, t.address, t.commune, t.city, t.post_code, t.country_code, t.giro, t.billing_day, t.economic_activities, t.plan_id,
-       t.user_limit, t.group_id, t.settings, t.version, t.created_at, t.updated_at, t.database, p.id as plan_found, p.user_limit as plan_user_limit,
-       ${openMoveSql('t.id')} as move
+/** Every tenant column (null `plan_found`: the plan row is missing), locked in id order. */
+const LOCKED_TENANTS = `select ${TENANT_COLUMNS}, p.id as plan_found
   from tenants t left join plans p on p.id = t.plan_id
  where t.id = any($1::uuid[])
  order by t.id
@@ -88,10 +81,6 @@ const UPDATE_TENANTS = `update tenants t
   from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) as u(id, schema_version, version, updated_at)
  where t.id = u.id`;
 
-const INSERT_EVENTS = `insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
-select id, tenant_id, tenant_version, type, event, created_at, null
-  from unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[]) as e(id, tenant_id, tenant_version, type, event, created_at)`;
-
 /**
  * {@link recordSchemaVersion} for many tenants in ONE control transaction (`migrate up` writes the
  * ledger in batches): the rows locked in one query (id order), every changed row updated and its
@@ -100,7 +89,7 @@ select id, tenant_id, tenant_version, type, event, created_at, null
  * its own error and does not stop the others; a database error fails the whole call (nothing kept).
  * Outcomes come back in the order of `entries`.
  *
- * Plain SQL on the ORM's own pool (5 round trips per batch whatever its size): through the
+ * Plain SQL on the ORM's own pool (4 round trips per batch whatever its size): through the
  * EntityManager, hydrating, change-tracking and serializing a few hundred rows cost more CPU than
  * the schema migrations they record.
  */
@@ -117,7 +106,7 @@ export async function recordSchemaVersions(
     await client.query('begin');
     open = true;
     const ids = [...new Set(entries.map((entry) => entry.tenantId))];
-    type Row = TenantRow & { plan_found: string | null; plan_user_limit: number | null; move: TenantMoveStatus | null };
+    type Row = TenantColumns & { plan_found: string | null };
     const byId = new Map((await client.query<Row>(LOCKED_TENANTS, [ids])).rows.map((row) => [row.id, row]));
     const changed: Row[] = [];
     const outcomes = entries.map((entry): SchemaVersionRecordOutcome => {
@@ -139,16 +128,7 @@ export async function recordSchemaVersions(
           ...eventTraceContext(meta),
         }),
       );
-      const now = new Date();
-      await client.query(INSERT_EVENTS, [
-        events.map((e) => e.id),
-        changed.map((r) => r.id),
-        changed.map((r) => r.version),
-        events.map((e) => e.type),
-        (await sealAllForLog(client, events)).map((e) => JSON.stringify(e)),
-        events.map(() => now),
-      ]);
-      await client.query(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+      await appendToOutbox(client, events.map((event, i) => ({ tenantId: changed[i].id, tenantVersion: changed[i].version, event })));
     }
     open = false;
     await client.query('commit');

@@ -2,8 +2,8 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '@tenantry/logger';
 import { quoteIdentifier } from '@tenantry/sql';
-import { Plan, TenantGroup, User, Tenant, Membership, TenantEventRecord } from './entities/index.ts';
-import { controlMigrations } from './migrations/index.ts';
+import { Plan, TenantGroup, User, Tenant, Membership, TenantEventRecord } from '../entities/index.ts';
+import { controlMigrations } from '../migrations/index.ts';
 import { ensureDatabase } from './ensure-database.ts';
 
 export type ControlOrm = MikroORM;

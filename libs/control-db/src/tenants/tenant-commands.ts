@@ -3,45 +3,30 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { createTenantEvent, tenantSchemaName, type TenantSnapshot } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import { Membership, Tenant, type TenantRow } from './entities/index.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { Membership, Tenant, type TenantRow } from '../entities/index.ts';
 import { inSpan } from '@tenantry/telemetry';
-import { OUTBOX_CHANNEL, appendTenantEvent, eventTraceContext, snapshotOf, type EventMeta } from './tenant-event-log.ts';
+import { appendTenantEvent, commitTenantChange, snapshotOf } from './append-tenant-event.ts';
+import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
 import { toTenantSnapshot } from './tenant-snapshot.ts';
-import { idempotently, type IdempotentCommand } from './idempotency.ts';
-import { countLimitedMembers } from './member-commands.ts';
-import { placeNewTenant } from './databases/index.ts';
-import { refuseTombstone } from './purges/refuse-tombstone.ts';
-import { sealAllForLog } from './subject-keys/seal-for-log.ts';
+import { idempotently, type IdempotentCommand } from '../idempotency/index.ts';
+import { countLimitedMembers } from '../members/index.ts';
+import { placeNewTenant } from '../databases/index.ts';
+import { refuseTombstone } from './refuse-tombstone.ts';
 import {
   ConflictError,
   InvalidStateError,
   TenantNotFoundError,
   VersionMismatchError,
   rethrowUniqueViolation,
-} from './errors.ts';
+} from '../errors.ts';
 
 /** The writable fields of a tenant (§2), already validated and normalized by the caller. */
-export interface TenantFields {
-  name: string;
-  slug: string;
-  description: string | null;
-  business_type: string;
-  rut: string | null;
-  address: string | null;
-  commune: string | null;
-  city: string | null;
-  post_code: string | null;
-  country_code: string;
-  giro: string | null;
-  billing_day: number;
-  economic_activities: TenantSnapshot['economic_activities'];
-  plan_id: string;
-  user_limit: number | null;
-  group_id: string | null;
-  settings: TenantSnapshot['settings'];
-}
+export type TenantFields = { name: string; slug: string; business_type: string } & Pick<
+  TenantSnapshot,
+  'description' | 'rut' | 'address' | 'commune' | 'city' | 'post_code' | 'country_code' | 'giro' | 'billing_day' | 'economic_activities' | 'plan_id' | 'user_limit' | 'group_id' | 'settings'
+>;
 
 export type TenantPatch = Partial<TenantFields>;
 
@@ -157,10 +142,7 @@ export async function updateTenant(
     if (changedFields.length === 0) return { tenant: await snapshotOf(em, row), changedFields };
     for (const key of changedFields) (row as Record<string, unknown>)[key] = patch[key as keyof TenantPatch];
     if (changedFields.includes('plan_id') || changedFields.includes('user_limit')) await checkLimitHoldsMembers(em, row);
-    row.version += 1;
-    row.updated_at = new Date();
-    await em.flush();
-    const event = await appendTenantEvent(em, 'TenantUpdated', row, { changed_fields: changedFields }, options);
+    const event = await commitTenantChange(em, 'TenantUpdated', row, { changed_fields: changedFields }, options);
     return { tenant: event.data.tenant, changedFields };
   });
 }
@@ -218,11 +200,8 @@ export async function changeTenantStatus(
     }
     if (status !== row.status) row.deactivated_at = status === 'deactivated' ? new Date() : null;
     row.status = status;
-    row.version += 1;
-    row.updated_at = new Date();
-    await em.flush();
     const extra = action === 'deactivate' ? { user_status: options.userStatus ?? null } : {};
-    const event = await appendTenantEvent(em, ACTION_EVENT[action], row, extra, options);
+    const event = await commitTenantChange(em, ACTION_EVENT[action], row, extra, options);
     return event.data.tenant;
   });
 }
@@ -237,8 +216,8 @@ export type ProvisioningOutcome =
  *
  * Plain `pg` on the ORM's pool, not an EntityManager: it runs once per new tenant on the way to
  * `active`, and the ORM transaction (seven round trips and change-set work) took 17 ms at the
- * median there. Here: lock-and-read (tenant with its plan's limit), then one statement that
- * updates the row, appends the event to the outbox and wakes the relay, then commit.
+ * median there. Here: lock-and-read (tenant with its plan's limit), update the row, then the
+ * outbox writer (seal, append and wake the relay), then commit.
  */
 export async function recordProvisioningOutcome(
   orm: ControlOrm,
@@ -277,18 +256,12 @@ async function writeProvisioningOutcome(
       tenantversion: updated.version,
       ...eventTraceContext(meta),
     });
-    const [logged] = await sealAllForLog(client, [event]);
     await client.query({
       name: 'tenantry_record_provisioning_outcome',
-      text: `with changed as (
-               update tenants set status = $2, schema_version = $3, version = $4, updated_at = $5 where id = $1
-             ), logged as (
-               insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
-               values ($6, $1, $4, $7, $8, $5, null)
-             )
-             select pg_notify($9, '')`,
-      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at, event.id, type, JSON.stringify(logged), OUTBOX_CHANNEL],
+      text: `update tenants set status = $2, schema_version = $3, version = $4, updated_at = $5 where id = $1`,
+      values: [id, updated.status, updated.schema_version, updated.version, updated.updated_at],
     });
+    await appendToOutbox(client, [{ tenantId: id, tenantVersion: updated.version, event }], updated.updated_at);
     await client.query('commit');
     return { changed: true, tenant };
   } catch (error) {
@@ -315,10 +288,7 @@ export async function requestProvisioning(orm: ControlOrm, id: string, meta: Eve
   return inTransaction(orm, async (em) => {
     const row = await lockTenant(em, id);
     if (row.status === 'setup_failed') row.status = 'pending_setup';
-    row.version += 1;
-    row.updated_at = new Date();
-    await em.flush();
-    const event = await appendTenantEvent(em, 'TenantProvisionRequested', row, {}, meta);
+    const event = await commitTenantChange(em, 'TenantProvisionRequested', row, {}, meta);
     return event.data.tenant;
   });
 }

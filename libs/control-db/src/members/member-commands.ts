@@ -2,13 +2,14 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantMember } from '@tenantry/tenant-events';
-import type { ControlOrm } from './control-orm.ts';
-import { Tenant, type TenantRow } from './entities/index.ts';
-import { appendTenantEvent, snapshotOf, type EventMeta } from './tenant-event-log.ts';
-import { refuseTombstone } from './purges/refuse-tombstone.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { Tenant, type TenantRow } from '../entities/index.ts';
+import { commitTenantChange, snapshotOf } from '../tenants/index.ts';
+import type { EventMeta } from '../outbox/index.ts';
+import { refuseTombstone } from '../tenants/index.ts';
 import { MEMBER_COLUMNS, toMember } from './member-row.ts';
-import { idempotently, type IdempotentCommand } from './idempotency.ts';
-import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from './errors.ts';
+import { idempotently, type IdempotentCommand } from '../idempotency/index.ts';
+import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from '../errors.ts';
 
 export class MemberNotFoundError extends ControlError {
   constructor(tenantId: string, userId: string) {
@@ -41,10 +42,7 @@ async function bumpAndEmit(
   member: TenantMember,
   meta: EventMeta,
 ) {
-  row.version += 1;
-  row.updated_at = new Date();
-  await em.flush();
-  await appendTenantEvent(em, type, row, { member }, meta);
+  await commitTenantChange(em, type, row, { member }, meta);
 }
 
 /** True when `userId` is the only active admin left. */

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
-import { createControlOrm, migrateControlSchema, type ControlOrm } from '../control-orm.ts';
-import { fetchOutboxBatch } from '../outbox.ts';
-import { createTenant, updateTenant } from '../tenant-commands.ts';
-import { createUser } from '../users.ts';
+import { createControlOrm, migrateControlSchema, type ControlOrm } from '../../orm/control-orm.ts';
+import { fetchOutboxBatch } from '../relay-queries.ts';
+import { createTenant, updateTenant } from '../../tenants/tenant-commands.ts';
+import { createUser } from '../../users/users.ts';
 
 // Regression: the batch query once ordered by its text output column `seq`, so a backlog that
 // crossed 9 → 10 came out as 1, 10, 11, ..., 2, ... and a tenant's v2 was published before its v1

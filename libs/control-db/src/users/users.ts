@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { ControlOrm } from './control-orm.ts';
-import { User } from './entities/index.ts';
-import { rethrowUniqueViolation } from './errors.ts';
+import type { ControlOrm } from '../orm/index.ts';
+import { User } from '../entities/index.ts';
+import { rethrowUniqueViolation } from '../errors.ts';
 
 export interface UserRecord {
   id: string;

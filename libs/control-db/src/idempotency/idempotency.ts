@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ControlOrm } from './control-orm.ts';
+import type { ControlOrm } from '../orm/index.ts';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`;

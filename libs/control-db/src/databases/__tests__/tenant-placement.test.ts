@@ -1,17 +1,17 @@
 import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import pg from 'pg';
-import { createControlOrm, migrateControlSchema, type ControlOrm } from '../control-orm.ts';
+import { createControlOrm, migrateControlSchema, type ControlOrm } from '../../orm/control-orm.ts';
 import {
   NoOpenTenantDatabaseError,
   TenantDatabaseDrainingError,
   UnknownTenantDatabaseError,
   registerTenantDatabase,
   setTenantDatabaseStatus,
-} from '../databases/index.ts';
-import { recordSchemaVersion } from '../record-schema-version.ts';
-import { createTenant, updateTenant } from '../tenant-commands.ts';
-import { countTenants, listTenantsAs, readTenantAs } from '../tenant-queries.ts';
-import { createUser } from '../users.ts';
+} from '../index.ts';
+import { recordSchemaVersion } from '../../schema-ledger/record-schema-version.ts';
+import { createTenant, updateTenant } from '../../tenants/tenant-commands.ts';
+import { countTenants, listTenantsAs, readTenantAs } from '../../tenants/tenant-queries.ts';
+import { createUser } from '../../users/users.ts';
 
 // Placement on create (the open database with the fewest tenants, ties by name, serialized by an
 // advisory lock) and the snapshot's `database` and `move` on every read and event. The registry's

@@ -1,10 +1,8 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
 import { quoteIdentifier } from '@tenantry/sql';
+import type { SqlClient } from '../orm/index.ts';
 
-/** Anything with pg's `query(text, values)`: a pg.Client or pg.Pool. */
-export interface SqlClient {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-}
+export type { SqlClient };
 
 export interface OutboxEntry {
   seq: string;

@@ -1,0 +1,2 @@
+export * from './member-commands.ts';
+export * from './member-row.ts';
