@@ -50,7 +50,7 @@ test('the event contract cannot import even a util lib: the tag rule, not only t
 test('the error list (type:errors) imports no lib, and the contract may import it', async () => {
   const fromErrors = await boundaryErrors(
     'libs/errors/src/boundary-probe.ts',
-    "import { quoteIdentifier } from '@tenantry/sql';\nexport const probe = quoteIdentifier;\n",
+    "import { loadConfig } from '@tenantry/config';\nexport const probe = loadConfig;\n",
   );
   expect(fromErrors).toEqual([expect.stringContaining('tagged with "type:errors" cannot depend on any libs')]);
   const fromContract = await boundaryErrors(
