@@ -1,56 +1,63 @@
-/**
- * Every error code tenant-api answers with, its HTTP status and title. One list, so the docs and
- * the problem+json handler cannot drift (a test checks the README lists each code).
- */
-export const ERROR_CODES = {
-  TNT_ERR_MALFORMED_REQUEST: { status: 400, title: 'Malformed request' },
-  TNT_ERR_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
-  TNT_ERR_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
-  TNT_ERR_BAD_CREDENTIALS: { status: 401, title: 'Invalid email or password' },
-  TNT_ERR_FORBIDDEN: { status: 403, title: 'Forbidden' },
-  TNT_ERR_NOT_FOUND: { status: 404, title: 'Not found' },
-  TNT_ERR_TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
-  TNT_ERR_MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
-  TNT_ERR_USER_NOT_FOUND: { status: 404, title: 'User not found' },
-  TNT_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
-  TNT_ERR_SLUG_TAKEN: { status: 409, title: 'Slug already taken' },
-  TNT_ERR_ALREADY_MEMBER: { status: 409, title: 'Already a member' },
-  TNT_ERR_USER_LIMIT: { status: 409, title: 'User limit reached' },
-  TNT_ERR_USER_LIMIT_TOO_LOW: { status: 409, title: 'User limit below the current members' },
-  TNT_ERR_LAST_ADMIN: { status: 409, title: 'Last active admin' },
-  TNT_ERR_GROUP_NAME_TAKEN: { status: 409, title: 'Group name already taken' },
-  TNT_ERR_IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'Idempotency key reused with another request' },
-  TNT_ERR_RUT_TAKEN: { status: 409, title: 'RUT already registered' },
-  TNT_ERR_EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
-  TNT_ERR_INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
-  TNT_ERR_MOVE_REFUSED: { status: 409, title: 'Tenant move refused' },
-  TNT_ERR_TENANT_NOT_DEACTIVATED: { status: 409, title: 'Tenant not deactivated' },
-  TNT_ERR_PURGE_TOO_EARLY: { status: 409, title: 'Tenant not deactivated long enough to purge' },
-  TNT_ERR_PURGE_BUSY: { status: 409, title: 'Tenant purge running elsewhere' },
-  TNT_ERR_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
-  TNT_ERR_VERSION_MISMATCH: { status: 412, title: 'Precondition failed' },
-  TNT_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
-  TNT_ERR_UNPROCESSABLE: { status: 422, title: 'Validation failed' },
-  TNT_ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
-  TNT_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests' },
-  TNT_ERR_INTERNAL: { status: 500, title: 'Internal error' },
-  TNT_ERR_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
-} as const satisfies Record<string, { status: number; title: string }>;
+import { ERRORS, TenantryError } from '@tenantry/errors';
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+/**
+ * The codes tenant-api answers with: a view of the one error list (@tenantry/errors, documented in
+ * docs/errors.md), so the docs and the problem+json handler cannot drift. Other codes of the list
+ * reaching the handler are answered 500 (TNT_ERR_INTERNAL), as before they were listed.
+ */
+const API_CODES = [
+  'TNT_ERR_MALFORMED_REQUEST',
+  'TNT_ERR_INVALID_CURSOR',
+  'TNT_ERR_UNAUTHENTICATED',
+  'TNT_ERR_BAD_CREDENTIALS',
+  'TNT_ERR_FORBIDDEN',
+  'TNT_ERR_NOT_FOUND',
+  'TNT_ERR_TENANT_NOT_FOUND',
+  'TNT_ERR_MEMBER_NOT_FOUND',
+  'TNT_ERR_USER_NOT_FOUND',
+  'TNT_ERR_METHOD_NOT_ALLOWED',
+  'TNT_ERR_SLUG_TAKEN',
+  'TNT_ERR_ALREADY_MEMBER',
+  'TNT_ERR_USER_LIMIT',
+  'TNT_ERR_USER_LIMIT_TOO_LOW',
+  'TNT_ERR_LAST_ADMIN',
+  'TNT_ERR_GROUP_NAME_TAKEN',
+  'TNT_ERR_IDEMPOTENCY_KEY_REUSED',
+  'TNT_ERR_RUT_TAKEN',
+  'TNT_ERR_EMAIL_TAKEN',
+  'TNT_ERR_INVALID_STATE',
+  'TNT_ERR_MOVE_REFUSED',
+  'TNT_ERR_TENANT_NOT_DEACTIVATED',
+  'TNT_ERR_PURGE_TOO_EARLY',
+  'TNT_ERR_PURGE_BUSY',
+  'TNT_ERR_REQUEST_TIMEOUT',
+  'TNT_ERR_VERSION_MISMATCH',
+  'TNT_ERR_BODY_TOO_LARGE',
+  'TNT_ERR_UNPROCESSABLE',
+  'TNT_ERR_HEADERS_TOO_LARGE',
+  'TNT_ERR_RATE_LIMITED',
+  'TNT_ERR_INTERNAL',
+  'TNT_ERR_UNAVAILABLE',
+] as const satisfies readonly (keyof typeof ERRORS)[];
+
+export type ApiErrorCode = (typeof API_CODES)[number];
+
+export const API_ERRORS: Readonly<Record<ApiErrorCode, (typeof ERRORS)[ApiErrorCode]>> = Object.fromEntries(
+  API_CODES.map((code) => [code, ERRORS[code]]),
+) as Record<ApiErrorCode, (typeof ERRORS)[ApiErrorCode]>;
+
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.hasOwn(API_ERRORS, code);
+}
 
 export type FieldErrors = Record<string, string[]>;
 
 /** An error meant for the client: carries its code, a detail sentence and optional field errors. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly statusCode: number;
+export class ApiError extends TenantryError {
+  declare readonly code: ApiErrorCode;
   readonly errors?: FieldErrors;
-  constructor(code: ErrorCode, detail: string, errors?: FieldErrors) {
-    super(detail);
-    this.name = 'ApiError';
-    this.code = code;
-    this.statusCode = ERROR_CODES[code].status;
+  constructor(code: ApiErrorCode, detail: string, errors?: FieldErrors) {
+    super(code, detail);
     this.errors = errors;
   }
 }

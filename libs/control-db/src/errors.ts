@@ -1,13 +1,12 @@
+import { TenantryError, type ErrorCode } from '@tenantry/errors';
+
 /**
- * Domain errors of the control data. The HTTP layer maps each `code` to a status; the throw site
- * knows what went wrong, the caller decides how to answer.
+ * Domain errors of the control data. The code's entry in the error list gives its HTTP status; the
+ * throw site knows what went wrong, the caller decides how to answer.
  */
-export class ControlError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+export class ControlError extends TenantryError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
   }
 }
 
@@ -20,7 +19,7 @@ export class TenantNotFoundError extends ControlError {
 /** A unique field (slug, rut, email, membership) is already taken. */
 export class ConflictError extends ControlError {
   readonly field: string;
-  constructor(code: string, field: string, message: string) {
+  constructor(code: ErrorCode, field: string, message: string) {
     super(code, message);
     this.field = field;
   }

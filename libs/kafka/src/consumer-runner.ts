@@ -162,7 +162,7 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
         log.error({ ...traced, attempts: attempt, dlq, err: cause }, `message dead-lettered: ${describeError(cause)}`);
       } catch (publishError) {
         // Not committing makes kafkajs fetch the message again, so it is never lost.
-        throw new KafkaPlumbingError(`Could not dead-letter ${topic}[${partition}]@${message.offset}: ${describeError(publishError)}`, true, {
+        throw new KafkaPlumbingError('TNT_ERR_KAFKA_DEAD_LETTER_FAILED', `Could not dead-letter ${topic}[${partition}]@${message.offset}: ${describeError(publishError)}`, {
           ...where,
           cause: publishError,
         });
@@ -356,8 +356,8 @@ export function runConsumer(options: RunConsumerOptions): RunningConsumer {
   started.catch((error: Error & { type?: string }) => {
     const hint = error.type === 'UNKNOWN_TOPIC_OR_PARTITION' ? ' Create the topics first (ensureTopics / tenantTopics).' : '';
     const failure = new KafkaPlumbingError(
+      error.type === 'UNKNOWN_TOPIC_OR_PARTITION' ? 'TNT_ERR_KAFKA_UNKNOWN_TOPIC' : 'TNT_ERR_KAFKA_CONSUMER_START_FAILED',
       `Consumer ${groupId} could not start on ${topics.join(', ')}: ${error.message}.${hint}`,
-      error.type !== 'UNKNOWN_TOPIC_OR_PARTITION',
       { cause: error },
     );
     log.error({ err: failure, topics }, 'consumer could not start');

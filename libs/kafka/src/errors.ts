@@ -1,3 +1,5 @@
+import { TenantryError, type ErrorCode } from '@tenantry/errors';
+
 /** Context a plumbing error may carry, so logs and dead letters say where it happened. */
 export interface KafkaErrorContext {
   topic?: string;
@@ -7,19 +9,18 @@ export interface KafkaErrorContext {
 }
 
 /**
- * Root of the @tenantry/kafka error tree. The throw site decides `retriable`; the consumer runner
- * only reads it: retriable errors are retried with backoff, the rest go to the dead-letter topic.
+ * Root of the @tenantry/kafka error tree. The throw site picks the code, whose entry in the error
+ * list says `retriable`; the consumer runner only reads it: retriable errors are retried with
+ * backoff, the rest go to the dead-letter topic.
  */
-export class KafkaPlumbingError extends Error {
+export class KafkaPlumbingError extends TenantryError {
   override name = 'KafkaPlumbingError';
-  readonly retriable: boolean;
   readonly topic?: string;
   readonly partition?: number;
   readonly offset?: string;
 
-  constructor(message: string, retriable: boolean, context: KafkaErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
-    this.retriable = retriable;
+  constructor(code: ErrorCode, message: string, context: KafkaErrorContext = {}) {
+    super(code, message, { cause: context.cause });
     this.topic = context.topic;
     this.partition = context.partition;
     this.offset = context.offset;
@@ -30,15 +31,15 @@ export class KafkaPlumbingError extends Error {
 export class RetriableError extends KafkaPlumbingError {
   override name = 'RetriableError';
   constructor(message: string, context: KafkaErrorContext = {}) {
-    super(message, true, context);
+    super('TNT_ERR_KAFKA_RETRIABLE', message, context);
   }
 }
 
 /** A failure no retry can fix (a poison message, a contract violation): dead-letter it now. */
 export class NonRetriableError extends KafkaPlumbingError {
   override name = 'NonRetriableError';
-  constructor(message: string, context: KafkaErrorContext = {}) {
-    super(message, false, context);
+  constructor(message: string, context: KafkaErrorContext = {}, code: ErrorCode = 'TNT_ERR_KAFKA_NON_RETRIABLE') {
+    super(code, message, context);
   }
 }
 
@@ -47,7 +48,7 @@ export class RetriesExhaustedError extends NonRetriableError {
   override name = 'RetriesExhaustedError';
   readonly attempts: number;
   constructor(attempts: number, cause: unknown) {
-    super(`Gave up after ${attempts} attempt(s): ${describeError(cause)}`, { cause });
+    super(`Gave up after ${attempts} attempt(s): ${describeError(cause)}`, { cause }, 'TNT_ERR_KAFKA_RETRIES_EXHAUSTED');
     this.attempts = attempts;
   }
 }
@@ -56,7 +57,7 @@ export class RetriesExhaustedError extends NonRetriableError {
 export class RetryAbortedError extends KafkaPlumbingError {
   override name = 'RetryAbortedError';
   constructor(cause?: unknown) {
-    super('Retry aborted because the consumer is stopping', false, { cause });
+    super('TNT_ERR_KAFKA_RETRY_ABORTED', 'Retry aborted because the consumer is stopping', { cause });
   }
 }
 

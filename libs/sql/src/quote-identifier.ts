@@ -1,13 +1,9 @@
-/**
- * An SQL identifier that PostgreSQL would reject or silently truncate. Code and `retriable` as the
- * data libs' errors carry them: no retry can make the name valid.
- */
-export class InvalidIdentifierError extends Error {
-  override name = 'InvalidIdentifierError';
-  readonly code = 'TNT_ERR_INVALID_IDENTIFIER';
-  readonly retriable = false;
+import { TenantryError } from '@tenantry/errors';
+
+/** An SQL identifier that PostgreSQL would reject or silently truncate: no retry can make the name valid. */
+export class InvalidIdentifierError extends TenantryError {
   constructor(reason: string) {
-    super(`Refusing to use SQL identifier: ${reason}.`);
+    super('TNT_ERR_INVALID_IDENTIFIER', `Refusing to use SQL identifier: ${reason}.`);
   }
 }
 

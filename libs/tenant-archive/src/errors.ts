@@ -1,16 +1,12 @@
+import { TenantryError, type ErrorCode, type TenantryErrorOptions } from '@tenantry/errors';
+
 /**
  * An archive refused or an export/import that could not be done. `code` is stable (listed in the
  * README); nothing an import refuses leaves a schema, role or control row behind.
  */
-export class TenantArchiveError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
-
-  constructor(code: string, message: string, { retriable = false, cause }: { retriable?: boolean; cause?: unknown } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'TenantArchiveError';
-    this.code = code;
-    this.retriable = retriable;
+export class TenantArchiveError extends TenantryError {
+  constructor(code: ErrorCode, message: string, options: TenantryErrorOptions = {}) {
+    super(code, message, options);
   }
 }
 

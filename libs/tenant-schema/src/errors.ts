@@ -1,16 +1,10 @@
-/**
- * Errors of this library carry a stable `code` and whether retrying the same call can succeed, so
- * a worker can decide between "retry later" and "dead-letter now" without parsing messages.
- */
-export class TenantSchemaError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
+import { TenantryError, type ErrorCode, type TenantryErrorOptions } from '@tenantry/errors';
 
-  constructor(code: string, message: string, { retriable = false, cause }: { retriable?: boolean; cause?: unknown } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
+/** Errors of this library; the code's entry in the error list says whether a retry can succeed. */
+export class TenantSchemaError extends TenantryError {
+  constructor(code: ErrorCode, message: string, options: TenantryErrorOptions = {}) {
+    super(code, message, options);
     this.name = 'TenantSchemaError';
-    this.code = code;
-    this.retriable = retriable;
   }
 }
 

@@ -7,7 +7,7 @@ import { captureLogger } from '@tenantry/kafka/testing';
 // Shapes as they come out of provisionTenantSchema (observed against a real server): the
 // driver error sits in the TenantSchemaError's cause.
 function wrapped(cause: unknown): TenantSchemaError {
-  return new TenantSchemaError('TNT_ERR_PROVISIONING_FAILED', 'Provisioning tenant_x failed', { retriable: true, cause });
+  return new TenantSchemaError('TNT_ERR_PROVISIONING_FAILED', 'Provisioning tenant_x failed', { cause });
 }
 
 describe('isDatabaseUnreachable', () => {

@@ -1,3 +1,4 @@
+import { TenantryError } from '@tenantry/errors';
 import { RetryAbortedError, abortableSleep } from '@tenantry/kafka';
 import type { Logger } from '@tenantry/logger';
 
@@ -51,11 +52,10 @@ function databaseOf(error: unknown): string | undefined {
  * A tenant database could not be reached: thrown by the workers around the work they do on one
  * (the cause is the driver's error), so the wait's log line names the database.
  */
-export class TenantDatabaseUnreachableError extends Error {
-  override name = 'TenantDatabaseUnreachableError';
+export class TenantDatabaseUnreachableError extends TenantryError {
   readonly database: string;
   constructor(database: string, cause: unknown) {
-    super(`tenant database "${database}" cannot be reached`, { cause });
+    super('TNT_ERR_DATABASE_UNREACHABLE', `tenant database "${database}" cannot be reached`, { cause });
     this.database = database;
   }
 }

@@ -44,7 +44,20 @@ test('the event contract cannot import even a util lib: the tag rule, not only t
     'libs/tenant-events/src/boundary-probe.ts',
     "import { loadConfig } from '@tenantry/config';\nexport const probe = loadConfig;\n",
   );
-  expect(errors).toEqual([expect.stringContaining('tagged with "type:contract" cannot depend on any libs')]);
+  expect(errors).toEqual([expect.stringContaining('tagged with "type:contract" can only depend on libs tagged with "type:errors"')]);
+});
+
+test('the error list (type:errors) imports no lib, and the contract may import it', async () => {
+  const fromErrors = await boundaryErrors(
+    'libs/errors/src/boundary-probe.ts',
+    "import { loadConfig } from '@tenantry/config';\nexport const probe = loadConfig;\n",
+  );
+  expect(fromErrors).toEqual([expect.stringContaining('tagged with "type:errors" cannot depend on any libs')]);
+  const fromContract = await boundaryErrors(
+    'libs/tenant-events/src/boundary-probe.ts',
+    "import { ERRORS } from '@tenantry/errors';\nexport const probe = ERRORS;\n",
+  );
+  expect(fromContract).toEqual([]);
 });
 
 test('an infra lib may import the contract and a util lib', async () => {

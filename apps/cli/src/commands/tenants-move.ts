@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
+import { asCliRefusal } from '../lib/refusal.ts';
 import { cliContext, type CliContext } from '../lib/context.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
 
@@ -57,11 +58,7 @@ async function move(ctx: CliContext, { deps, controlDb, moves }: MoveDeps, id: s
 }
 
 /** Refusals of the control data and the move runner are the operator's to fix: exit code 2 with the reason. */
-function asCliError(error: unknown): never {
-  const code = (error as { code?: string }).code;
-  if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError((error as Error).message);
-  throw error;
-}
+const asCliError = (error: unknown): never => asCliRefusal(error, { withCode: false });
 
 export function register(program: Command) {
   commandGroup(program, 'tenants', 'Tenant operations')

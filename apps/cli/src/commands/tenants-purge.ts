@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
+import { asCliRefusal } from '../lib/refusal.ts';
 import { cliContext } from '../lib/context.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
 
@@ -26,9 +27,7 @@ export function register(program: Command) {
         const done = await purges.runTenantPurge({ ...deps, onStep: (state) => !ctx.json && process.stderr.write(`  ${state}\n`) }, id);
         ctx.print(done, () => `Tenant ${id} purged: schema and role dropped on ${done?.database}, only its tombstone is left.`);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError((error as Error).message);
-        throw error;
+        asCliRefusal(error, { withCode: false });
       } finally {
         await close();
       }

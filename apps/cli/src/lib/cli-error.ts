@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@tenantry/errors';
+
 /** Exit codes of the operator CLI (also in apps/cli/README.md). */
 export const EXIT = {
   ok: 0,
@@ -7,12 +9,17 @@ export const EXIT = {
   usage: 2,
 } as const;
 
-/** An error the CLI reports as one line on stderr, exiting with `exitCode`. */
+/**
+ * An error the CLI reports as one line on stderr, exiting with `exitCode`; `code`: the error-list
+ * code of the error it wraps, if any.
+ */
 export class CliError extends Error {
   override name = 'CliError';
   readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT.usage) {
+  readonly code?: ErrorCode;
+  constructor(message: string, exitCode: number = EXIT.usage, code?: ErrorCode) {
     super(message);
     this.exitCode = exitCode;
+    this.code = code;
   }
 }

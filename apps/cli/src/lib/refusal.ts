@@ -1,8 +1,11 @@
+import { TenantryError } from '@tenantry/errors';
 import { CliError } from './cli-error.ts';
 
-/** A refusal with a stable code (`TNT_ERR_…`) is the operator's to fix: exit 2, its code and reason on one line. */
-export function asCliRefusal(error: unknown): never {
-  const code = (error as { code?: string }).code;
-  if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError(`${code}: ${(error as Error).message}`);
+/**
+ * A refusal with a stable code (`TNT_ERR_…`) is the operator's to fix: exit 2 with its reason on one
+ * line, the code first unless `withCode` is false. Anything else is rethrown.
+ */
+export function asCliRefusal(error: unknown, { withCode = true }: { withCode?: boolean } = {}): never {
+  if (error instanceof TenantryError) throw new CliError(withCode ? `${error.code}: ${error.message}` : error.message, undefined, error.code);
   throw error;
 }

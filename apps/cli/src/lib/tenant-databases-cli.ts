@@ -53,8 +53,8 @@ export async function asCliError<T>(work: () => Promise<T>, context?: string): P
     return await work();
   } catch (error) {
     const message = context ? `${context}: ${(error as Error).message}` : (error as Error).message;
-    if (error instanceof TenantSchemaError) throw new CliError(message, error.code === 'TNT_ERR_DATABASE_UNREACHABLE' ? EXIT.failed : EXIT.usage);
-    if (error instanceof ControlError) throw new CliError(message, EXIT.usage);
+    if (error instanceof TenantSchemaError) throw new CliError(message, error.code === 'TNT_ERR_DATABASE_UNREACHABLE' ? EXIT.failed : EXIT.usage, error.code);
+    if (error instanceof ControlError) throw new CliError(message, EXIT.usage, error.code);
     throw error;
   }
 }

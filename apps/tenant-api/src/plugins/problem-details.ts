@@ -2,8 +2,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ControlError, ConflictError, InvalidCursorError } from '@tenantry/control-db';
-import { ApiError, ERROR_CODES, FieldErrorCollector, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { ControlError, InvalidCursorError } from '@tenantry/control-db';
+import { TenantryError } from '@tenantry/errors';
+import { ApiError, API_ERRORS, FieldErrorCollector, isApiErrorCode, type ApiErrorCode, type FieldErrors } from '../errors.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -36,20 +37,20 @@ export function ajvToFieldErrors(issues: AjvIssue[]): FieldErrors {
  * RFC 6750 §3: every 401 names the Bearer scheme; when a token was sent and refused the challenge
  * says `invalid_token`, so a gateway knows to get a new one rather than to log in.
  */
-export function bearerChallenge(request: FastifyRequest, code: ErrorCode): string {
+export function bearerChallenge(request: FastifyRequest, code: ApiErrorCode): string {
   const tokenRefused = code === 'TNT_ERR_UNAUTHENTICATED' && /^bearer\s/i.test(request.headers.authorization ?? '');
   return tokenRefused ? 'Bearer realm="tenantry", error="invalid_token"' : 'Bearer realm="tenantry"';
 }
 
-function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, detail: string, errors?: FieldErrors, status?: number) {
-  const statusCode = status ?? ERROR_CODES[code].status;
+function send(reply: FastifyReply, request: FastifyRequest, code: ApiErrorCode, detail: string, errors?: FieldErrors, status?: number) {
+  const statusCode = status ?? API_ERRORS[code].status;
   if (statusCode === 401) reply.header('www-authenticate', bearerChallenge(request, code));
   return reply
     .status(statusCode)
     .type('application/problem+json')
     .send({
       type: `urn:tenantry:error:${code}`,
-      title: ERROR_CODES[code].title,
+      title: API_ERRORS[code].title,
       status: statusCode,
       detail,
       code,
@@ -58,7 +59,7 @@ function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, det
     });
 }
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
+const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'TNT_ERR_MALFORMED_REQUEST',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'TNT_ERR_MALFORMED_REQUEST',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'TNT_ERR_MALFORMED_REQUEST',
@@ -77,7 +78,7 @@ export function frameworkErrorProblem(error: FastifyError, request: FastifyReque
 }
 
 /** What Node's HTTP parser refuses before there is a request: its code → our code and detail. */
-function clientErrorOf(error: Error & { code?: string }): { code: ErrorCode; detail: string } {
+function clientErrorOf(error: Error & { code?: string }): { code: ApiErrorCode; detail: string } {
   if (error.code === 'HPE_HEADER_OVERFLOW') return { code: 'TNT_ERR_HEADERS_TOO_LARGE', detail: 'The request headers are larger than the server accepts.' };
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { code: 'TNT_ERR_REQUEST_TIMEOUT', detail: 'The request was not received in time.' };
   return { code: 'TNT_ERR_MALFORMED_REQUEST', detail: 'The request is not valid HTTP.' };
@@ -90,7 +91,7 @@ function clientErrorOf(error: Error & { code?: string }): { code: ErrorCode; det
 export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { code, detail } = clientErrorOf(error);
-  const { status, title } = ERROR_CODES[code];
+  const { status, title } = API_ERRORS[code];
   const body = JSON.stringify({ type: `urn:tenantry:error:${code}`, title, status, detail, code });
   if (socket.writable) {
     socket.write(
@@ -108,6 +109,11 @@ export function clientErrorProblem(error: Error & { code?: string }, socket: Soc
   socket.destroy(error);
 }
 
+function internalError(reply: FastifyReply, request: FastifyRequest, error: Error) {
+  request.log.error({ err: error }, 'unhandled error');
+  return send(reply, request, 'TNT_ERR_INTERNAL', 'An unexpected error occurred; it has been logged.');
+}
+
 /** One place turns every error into RFC 9457 problem+json; nothing escapes as a bare 500. */
 export default fp(
   async (app) => {
@@ -120,11 +126,10 @@ export default fp(
         }
         return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', `Invalid ${error.validationContext ?? 'request'}.`, errors);
       }
-      if (error instanceof ConflictError) return send(reply, request, error.code as ErrorCode, error.message);
       if (error instanceof InvalidCursorError) return send(reply, request, 'TNT_ERR_INVALID_CURSOR', error.message);
-      if (error instanceof ControlError && error.code in ERROR_CODES) {
-        return send(reply, request, error.code as ErrorCode, error.message);
-      }
+      if (error instanceof ControlError && isApiErrorCode(error.code)) return send(reply, request, error.code, error.message);
+      // Any other error of ours is not the client's to fix: its list status is not an HTTP answer here.
+      if (error instanceof TenantryError) return internalError(reply, request, error);
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
       if (mapped) return send(reply, request, mapped, error.message);
       if (error.statusCode === 429) {
@@ -137,8 +142,7 @@ export default fp(
         // Other framework-level client errors (e.g. a malformed URL): keep their status.
         return send(reply, request, 'TNT_ERR_MALFORMED_REQUEST', error.message, undefined, error.statusCode);
       }
-      request.log.error({ err: error }, 'unhandled error');
-      return send(reply, request, 'TNT_ERR_INTERNAL', 'An unexpected error occurred; it has been logged.');
+      return internalError(reply, request, error);
     });
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0];

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TenantryError } from '@tenantry/errors';
 import type { ControlOrm } from '../orm/index.ts';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -32,10 +33,12 @@ export interface IdempotentCommand<T> {
 }
 
 /** Another request with the same key committed first; its stored answer is the one to give. */
-export class IdempotencyKeyTakenError extends Error {
+export class IdempotencyKeyTakenError extends TenantryError {
   constructor(scope: Pick<IdempotencyScope, 'route' | 'key'>) {
-    super(`Idempotency-Key ${JSON.stringify(scope.key)} on ${scope.route} was taken by a request that committed first; replay its answer.`);
-    this.name = 'IdempotencyKeyTakenError';
+    super(
+      'TNT_ERR_IDEMPOTENCY_KEY_TAKEN',
+      `Idempotency-Key ${JSON.stringify(scope.key)} on ${scope.route} was taken by a request that committed first; replay its answer.`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { TenantryError } from '@tenantry/errors';
 import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
@@ -8,10 +9,9 @@ import type { EventMeta } from '../outbox/index.ts';
 import { scrubPlaintextTenantFields } from './scrub-event-log.ts';
 
 /** Thrown when the tombstone is asked for before the runner dropped the schema (a bug in the caller). */
-export class PurgeOutOfOrderError extends Error {
+export class PurgeOutOfOrderError extends TenantryError {
   constructor(tenantId: string, state: string) {
-    super(`The purge of tenant ${tenantId} is at ${state}: its schema must be dropped before the tombstone is written.`);
-    this.name = 'PurgeOutOfOrderError';
+    super('TNT_ERR_PURGE_OUT_OF_ORDER', `The purge of tenant ${tenantId} is at ${state}: its schema must be dropped before the tombstone is written.`);
   }
 }
 

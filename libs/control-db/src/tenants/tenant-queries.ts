@@ -1,3 +1,4 @@
+import { TenantryError } from '@tenantry/errors';
 import type { TenantMember, TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from '../orm/index.ts';
 import type { TenantRow } from '../entities/index.ts';
@@ -25,8 +26,10 @@ export interface TenantPage {
   pagination: { limit: number; has_more: boolean; next_cursor: string | null };
 }
 
-export class InvalidCursorError extends Error {
-  readonly code = 'TNT_ERR_INVALID_CURSOR';
+export class InvalidCursorError extends TenantryError {
+  constructor(message: string) {
+    super('TNT_ERR_INVALID_CURSOR', message);
+  }
 }
 
 /** Every tenant column, explicitly (prepared statements must not depend on `*`), plus the plan's user limit and the open move. */

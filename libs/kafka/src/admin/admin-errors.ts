@@ -4,7 +4,7 @@ import { KafkaPlumbingError } from '../errors.ts';
 export class UnknownTopicError extends KafkaPlumbingError {
   override name = 'UnknownTopicError';
   constructor(topic: string) {
-    super(`Topic ${topic} does not exist`, false, { topic });
+    super('TNT_ERR_KAFKA_UNKNOWN_TOPIC', `Topic ${topic} does not exist`, { topic });
   }
 }
 
@@ -12,6 +12,6 @@ export class UnknownTopicError extends KafkaPlumbingError {
 export class UnknownPartitionError extends KafkaPlumbingError {
   override name = 'UnknownPartitionError';
   constructor(topic: string, partition: number, partitions: number) {
-    super(`Topic ${topic} has no partition ${partition} (it has ${partitions})`, false, { topic, partition });
+    super('TNT_ERR_KAFKA_UNKNOWN_PARTITION', `Topic ${topic} has no partition ${partition} (it has ${partitions})`, { topic, partition });
   }
 }

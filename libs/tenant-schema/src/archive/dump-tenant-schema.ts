@@ -60,5 +60,5 @@ async function runPgDump(
     });
     child.once('close', resolve);
   });
-  if (code !== 0) throw new TenantSchemaError('TNT_ERR_DUMP_FAILED', `pg_dump of ${schemaName} exited with ${code}: ${stderr.trim()}`, { retriable: true });
+  if (code !== 0) throw new TenantSchemaError('TNT_ERR_DUMP_FAILED', `pg_dump of ${schemaName} exited with ${code}: ${stderr.trim()}`);
 }

@@ -16,7 +16,7 @@ describe('database sections', () => {
   });
 
   it('keeps the code of a refusal and of any other error', () => {
-    const running = new TenantSchemaError('TNT_ERR_FLEET_MIGRATION_RUNNING', 'Another migrate up is running on this database.', { retriable: true });
+    const running = new TenantSchemaError('TNT_ERR_FLEET_MIGRATION_RUNNING', 'Another migrate up is running on this database.');
     expect(databaseFailure('main', running)).toEqual({ code: 'TNT_ERR_FLEET_MIGRATION_RUNNING', message: 'main: Another migrate up is running on this database.', retryLater: true });
     expect(databaseFailure('main', new Error('boom'))).toEqual({ code: 'TNT_ERR_DATABASE_FAILED', message: 'database main: boom', retryLater: false });
   });

@@ -29,7 +29,6 @@ export async function acquireFleetLock(databaseUrl: string, { graceMs = 5000 }: 
       throw new TenantSchemaError(
         'TNT_ERR_FLEET_MIGRATION_RUNNING',
         `Another migrate up is running on this database${rows[0].holder ? ` (backend pid ${rows[0].holder})` : ''}; wait for it to finish, then run again.`,
-        { retriable: true },
       );
     }
   } catch (error) {

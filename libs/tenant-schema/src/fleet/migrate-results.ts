@@ -1,4 +1,5 @@
 // What a fleet migration reports, per schema and in sum, and the small rules that build those results.
+import type { ErrorCode } from '@tenantry/errors';
 import { TenantSchemaError } from '../errors.ts';
 import type { LedgerWriteOutcome } from './ledger-writer.ts';
 import type { SchemaStatus } from './read-fleet-status.ts';
@@ -133,6 +134,6 @@ export function summarizeResults(results: readonly TenantMigrateResult[]): Fleet
   return summary;
 }
 
-export function usage(message: string, code = 'TNT_ERR_INVALID_FLEET_OPTIONS'): TenantSchemaError {
+export function usage(message: string, code: ErrorCode = 'TNT_ERR_INVALID_FLEET_OPTIONS'): TenantSchemaError {
   return new TenantSchemaError(code, `migrate up: ${message}.`);
 }

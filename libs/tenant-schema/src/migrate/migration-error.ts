@@ -14,11 +14,10 @@ export function migrationError(schemaName: string, migration: string | undefined
     return new TenantSchemaError(
       'TNT_ERR_LOCK_TIMEOUT',
       `${schemaName}: lock not granted within ${lockTimeoutMs} ms in ${where} (application traffic holds it); rolled back, run migrate up again later.`,
-      { retriable: true, cause: error },
+      { cause: error },
     );
   }
   return new TenantSchemaError('TNT_ERR_MIGRATION_FAILED', `${schemaName}: ${where} failed (rolled back, nothing kept): ${reason}`, {
-    retriable: false,
     cause: error,
   });
 }

@@ -59,7 +59,6 @@ async function identify(endpoint: TenantMovePlan['source']): Promise<ServerIdent
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new TenantMoveError('TNT_ERR_MOVE_DATABASE_UNREACHABLE', `Database "${endpoint.name}" cannot be reached (${reason}); run the move again once it answers.`, {
-      retriable: true,
       cause: error,
     });
   }

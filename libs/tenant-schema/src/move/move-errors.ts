@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@tenantry/errors';
 import { TenantSchemaError } from '../errors.ts';
 import type { MoveState } from './move-types.ts';
 
@@ -5,7 +6,7 @@ import type { MoveState } from './move-types.ts';
 export class TenantMoveError extends TenantSchemaError {
   readonly step: MoveState | undefined;
 
-  constructor(code: string, message: string, options: { retriable?: boolean; cause?: unknown; step?: MoveState } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; step?: MoveState } = {}) {
     super(code, message, options);
     this.name = 'TenantMoveError';
     this.step = options.step;
@@ -26,13 +27,12 @@ export function freezeTimedOut(schema: string, timeoutMs: number, what: string, 
     'TNT_ERR_MOVE_FREEZE_TIMEOUT',
     `The write freeze of ${schema} did not complete within ${timeoutMs} ms (${what}); it was undone and the source ` +
       `serves the tenant again. Retry the move (at a quieter moment, or with a longer freeze timeout).`,
-    { retriable: true, cause, step: 'frozen' },
+    { cause, step: 'frozen' },
   );
 }
 
 export function moveAborted(step: MoveState | undefined): TenantMoveError {
   return new TenantMoveError('TNT_ERR_MOVE_ABORTED', `The move was stopped${step ? ` during ${step}` : ''}; run it again to continue, or undo it.`, {
-    retriable: true,
     step,
   });
 }
@@ -42,7 +42,6 @@ export function stepFailed(step: MoveState, schema: string, cause: unknown): Ten
   if (cause instanceof TenantSchemaError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new TenantMoveError('TNT_ERR_MOVE_STEP_FAILED', `Moving ${schema} failed in step ${step}: ${reason}. Run the move again to continue, or undo it.`, {
-    retriable: true,
     cause,
     step,
   });

@@ -62,6 +62,6 @@ export async function dumpAndRestore(
   const [dumped, restored] = await Promise.all([collect(dump), collect(restore)]);
   if (dumped.code !== 0 || restored.code !== 0) {
     const failed = dumped.code !== 0 ? `pg_dump exited with ${dumped.code}: ${dumped.stderr.trim()}` : `pg_restore exited with ${restored.code}: ${restored.stderr.trim()}`;
-    throw new TenantMoveError('TNT_ERR_MOVE_COPY_FAILED', `Copying ${schema} failed (nothing was kept on the target): ${failed}`, { retriable: true, step: 'drained' });
+    throw new TenantMoveError('TNT_ERR_MOVE_COPY_FAILED', `Copying ${schema} failed (nothing was kept on the target): ${failed}`, { step: 'drained' });
   }
 }

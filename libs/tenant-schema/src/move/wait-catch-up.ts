@@ -60,7 +60,7 @@ export async function waitCatchUp(ctx: MoveContext, { timeoutMs, lagBytes }: { t
             'TNT_ERR_MOVE_CATCH_UP_TIMEOUT',
             `The target of ${ctx.names.schema} did not catch up within ${timeoutMs} ms (${last?.copying ?? '?'} of ${last?.tables ?? '?'} tables still copying, ` +
               `${last?.lagBytes ?? '?'} bytes behind, ${last?.errors ?? 0} replication errors: see the target server's log). Run the move again to keep waiting, or undo it.`,
-            { retriable: true, step: 'caught-up' },
+            { step: 'caught-up' },
           ),
       },
     );

@@ -118,7 +118,6 @@ export async function provisionTenantSchema(
     log?.error({ err: error, migration: currentMigration }, 'tenant schema provisioning failed; nothing was kept');
     // Retriable: the transaction rolled back as a whole, so trying again starts from a clean slate.
     throw new TenantSchemaError('TNT_ERR_PROVISIONING_FAILED', `Provisioning ${schemaName} failed in ${step} (rolled back, nothing kept): ${reason}`, {
-      retriable: true,
       cause: error,
     });
   }

@@ -12,7 +12,7 @@ export class InvalidDatabaseUrlError extends TenantSchemaError {
 
 export class DatabaseUnreachableError extends TenantSchemaError {
   constructor(reason: string, cause?: unknown) {
-    super('TNT_ERR_DATABASE_UNREACHABLE', `Cannot connect to the database: ${reason}.`, { retriable: true, cause });
+    super('TNT_ERR_DATABASE_UNREACHABLE', `Cannot connect to the database: ${reason}.`, { cause });
     this.name = 'DatabaseUnreachableError';
   }
 }
