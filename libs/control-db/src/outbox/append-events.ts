@@ -1,7 +1,7 @@
 import type { TenantEvent } from '@tenantry/tenant-events';
 import { currentTraceContext, type TraceContextFields } from '@tenantry/telemetry';
 import type { SqlClient } from '../orm/index.ts';
-import { sealAllForLog } from '../subject-keys/index.ts';
+import { sealForLog } from '../subject-keys/index.ts';
 
 export const OUTBOX_CHANNEL = 'tenantry_outbox';
 
@@ -38,7 +38,7 @@ select pg_notify($7, '')`;
  */
 export async function appendToOutbox(tx: SqlClient, appends: readonly OutboxAppend[], createdAt = new Date()): Promise<void> {
   if (appends.length === 0) return;
-  const sealed = await sealAllForLog(tx, appends.map((append) => append.event));
+  const sealed = await sealForLog(tx, appends.map((append) => append.event));
   await tx.query(INSERT_AND_NOTIFY, [
     appends.map((append) => append.event.id),
     appends.map((append) => append.tenantId),
@@ -57,7 +57,7 @@ export async function appendToOutbox(tx: SqlClient, appends: readonly OutboxAppe
  */
 export async function restoreEventHistory(tx: SqlClient, tenantId: string, events: readonly { event: TenantEvent }[]): Promise<void> {
   if (events.length === 0) return;
-  const sealed = await sealAllForLog(tx, events.map((row) => row.event));
+  const sealed = await sealForLog(tx, events.map((row) => row.event));
   await tx.query(
     `insert into tenant_events (id, tenant_id, tenant_version, type, event, created_at, published_at)
      select e.id, $1::uuid, e.tenant_version, e.type, e.event, e.created_at, coalesce(e.published_at, now())

@@ -1,3 +1,3 @@
-export { subjectKeyForSealing, destroySubjectKey, renewDestroyedTenantKey, tenantSubject, userSubject, type SubjectId } from './subject-keys.ts';
-export { sealForLog, sealAllForLog, sealHistoryForLog } from './seal-for-log.ts';
+export { destroySubjectKey, renewDestroyedTenantKey, tenantSubject, userSubject, type SubjectId } from './subject-keys.ts';
+export { sealForLog } from './seal-for-log.ts';
 export { subjectKeyReader, subjectKeyReaderIn } from './key-reader.ts';

@@ -7,20 +7,6 @@ export type SubjectId = `tenant:${string}` | `user:${string}`;
 export const tenantSubject = (tenantId: string): SubjectId => `tenant:${tenantId}`;
 export const userSubject = (userId: string): SubjectId => `user:${userId}`;
 
-/**
- * The subject's data key, made on first use inside the caller's transaction (32 random bytes,
- * AES-256-GCM). Null when it was destroyed: nothing may be sealed for that subject any more.
- */
-export async function subjectKeyForSealing(em: EntityManager, subject: SubjectId): Promise<Buffer | null> {
-  // One round trip: the new key, or the one already there (null when destroyed).
-  const [row] = await em.execute<{ key: Buffer | null }[]>(
-    `with made as (insert into subject_keys (subject, key) values (?, ?) on conflict (subject) do nothing returning key)
-     select key from made union all select key from subject_keys where subject = ? limit 1`,
-    [subject, randomBytes(32), subject],
-  );
-  return row?.key ?? null;
-}
-
 /** Destroys the subject's key for good (crypto-shredding); a subject without a key gets a destroyed one, so none is made later. */
 export async function destroySubjectKey(em: EntityManager, subject: SubjectId): Promise<void> {
   await em.execute(
