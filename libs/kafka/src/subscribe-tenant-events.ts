@@ -3,7 +3,7 @@ import { createEventDispatcher, type EventHandlers, type EventType, type Subject
 import type { IHeaders, Kafka as KafkaClient } from 'kafkajs';
 import { activeTraceId, traceIdOf } from '@tenantry/telemetry';
 import { createKafkaClient } from './client.ts';
-import { runConsumer, type ConsumedMessage, type RunConsumerOptions } from './consumer-runner.ts';
+import { runConsumer, type ConsumedMessage, type RunConsumerOptions } from './consumer/index.ts';
 
 /** Where the event came from and a logger that already carries its ids and `traceparent`. */
 export interface TenantEventContext {
