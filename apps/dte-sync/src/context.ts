@@ -7,6 +7,4 @@ export interface DteSyncContext {
   databases: TenantDatabases;
   /** Child logger with tenant_id, traceparent, event type/id and tenantversion. */
   log: Logger;
-  /** The tenant's database is down: the message waits outside the concurrency limit (ConsumedMessage.park). */
-  park: () => void;
 }

@@ -1,7 +1,6 @@
-import { openEvent } from '@tenantry/tenant-events';
 import { singleTenantDatabase, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { TenantSchemaOrm } from '@tenantry/tenant-schema';
-import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
+import { consumeTenantEvents, holdThroughOutages, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { DteSyncContext } from './context.ts';
 import { dteSyncSubscribers } from './handlers/index.ts';
 
@@ -29,20 +28,13 @@ export function startDteSync(deps: DteSyncDeps): DteSyncWorker {
   // An outage of the tenant's database holds the message until it answers again, however long:
   // dead-lettering it would leave the tenant's issuer stale. The message is parked meanwhile, so
   // tenants on other databases go on.
+  // Opening the sealed personal fields reads the control database: inside the hold too.
   const stopping = new AbortController();
-  const subscribers = dteSyncSubscribers.map(
-    (subscriber): Subscriber<DteSyncContext> => ({
-      event: subscriber.event,
-      // Opening the sealed personal fields reads the control database: inside the wait, so an
-      // outage there holds the message too instead of spending its tries.
-      handle: waitOutDatabaseOutages(async (event, context) => subscriber.handle(await openEvent(event, databases.subjectKey), context), {
-        signal: stopping.signal,
-        logger: (_event, context) => context.log,
-        onWait: (_event, context) => context.park(),
-      }),
-    }),
+  const consumer = consumeTenantEvents(
+    { ...deps, subjectKeys: databases.subjectKey, outages: holdThroughOutages({ signal: stopping.signal }) },
+    dteSyncSubscribers,
+    (_message, log): DteSyncContext => ({ databases, log }),
   );
-  const consumer = consumeTenantEvents(deps, subscribers, (message, log): DteSyncContext => ({ databases, log, park: () => message.park?.() }));
   return {
     ready: consumer.ready,
     stop: () => {

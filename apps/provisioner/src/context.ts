@@ -26,6 +26,4 @@ export interface ProvisionerContext {
   attempt: number;
   /** True on the runner's last in-process try: after it, a thrown error dead-letters the message. */
   lastAttempt: boolean;
-  /** The tenant's database is down: the message waits outside the concurrency limit (ConsumedMessage.park). */
-  park: () => void;
 }

@@ -1,8 +1,7 @@
-import { openEvent } from '@tenantry/tenant-events';
 import { RETRY_DEFAULTS, createIdempotentProducer, type IdempotentProducer, type RunConsumerOptions } from '@tenantry/kafka';
 import { singleTenantDatabase, type TenantDatabases } from '@tenantry/tenant-databases';
 import type { ProvisionTenantSchemaOptions, TenantSchemaOrm } from '@tenantry/tenant-schema';
-import { consumeTenantEvents, waitOutDatabaseOutages, type Subscriber, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
+import { consumeTenantEvents, holdThroughOutages, type TenantEventWorkerDeps } from '@tenantry/worker-kit';
 import type { ProvisionerContext } from './context.ts';
 import { provisionerSubscribers } from './handlers/index.ts';
 import type { ProvisioningMetrics } from './metrics.ts';
@@ -54,23 +53,11 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
   // An outage of the tenant's database holds the message until that database answers again,
   // however long: it says nothing about the tenant, and dead-lettering it would leave the tenant
   // pending_setup. The message is parked meanwhile, so tenants on other databases go on.
+  // Opening the sealed personal fields reads the control database: inside the hold too.
   const stopping = new AbortController();
-  const subscribers = provisionerSubscribers.map(
-    (subscriber): Subscriber<ProvisionerContext> => ({
-      event: subscriber.event,
-      // Opening the sealed personal fields reads the control database: inside the wait, so an
-      // outage there holds the message too instead of spending its tries.
-      handle: waitOutDatabaseOutages(async (event, context) => subscriber.handle(await openEvent(event, databases.subjectKey), context), {
-        signal: stopping.signal,
-        logger: (_event, context) => context.log,
-        onWait: (_event, context) => context.park(),
-      }),
-    }),
-  );
-
   const consumer = consumeTenantEvents(
-    { ...deps, producer },
-    subscribers,
+    { ...deps, producer, subjectKeys: databases.subjectKey, outages: holdThroughOutages({ signal: stopping.signal }) },
+    provisionerSubscribers,
     (message, log): ProvisionerContext => ({
       databases,
       producer,
@@ -82,7 +69,6 @@ export function startProvisioner(deps: ProvisionerDeps): ProvisionerWorker {
       log,
       attempt: message.attempt,
       lastAttempt: message.attempt >= maxAttempts,
-      park: () => message.park?.(),
     }),
   );
 

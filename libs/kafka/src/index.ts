@@ -7,9 +7,9 @@ export type { TopicSpec } from './topics.ts';
 export { createRetry, backoffDelay, abortableSleep } from './retry.ts';
 export type { RetryOptions } from './retry.ts';
 export { RETRY_DEFAULTS } from './retry-defaults.ts';
-export { runConsumer } from './consumer-runner.ts';
+export { runConsumer } from './consumer/index.ts';
 export { messageTraceContext } from './message-trace.ts';
-export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer-runner.ts';
+export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './consumer/index.ts';
 export {
   deadLetterTopicFor,
   redriveGroupFor,

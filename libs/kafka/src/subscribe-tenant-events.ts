@@ -1,16 +1,9 @@
 import type { Logger } from '@tenantry/logger';
-import {
-  createEventDispatcher,
-  openEvent,
-  type EventHandlers,
-  type EventType,
-  type SubjectKeyLookup,
-  type TenantEvent,
-} from '@tenantry/tenant-events';
+import { createEventDispatcher, type EventHandlers, type EventType, type SubjectKeyLookup, type TenantEvent } from '@tenantry/tenant-events';
 import type { IHeaders, Kafka as KafkaClient } from 'kafkajs';
 import { activeTraceId, traceIdOf } from '@tenantry/telemetry';
 import { createKafkaClient } from './client.ts';
-import { runConsumer, type ConsumedMessage, type RunConsumerOptions } from './consumer-runner.ts';
+import { runConsumer, type ConsumedMessage, type RunConsumerOptions } from './consumer/index.ts';
 
 /** Where the event came from and a logger that already carries its ids and `traceparent`. */
 export interface TenantEventContext {
@@ -95,34 +88,33 @@ export function subscribeToTenantEvents(options: SubscribeToTenantEventsOptions)
   const topic = options.topic ?? 'tenant.events';
   const log = logger.child({ component: 'tenant-events-subscriber', groupId, topic });
 
-  const handle = async (message: ConsumedMessage) => {
-    const base: TenantEventContext = {
-      log: log.child({ partition: message.partition, offset: message.offset }),
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      attempt: message.attempt,
-      headers: message.headers,
-    };
-    const withEvent = (raw: Record<string, unknown>): TenantEventContext => ({ ...base, log: base.log.child(logFields(raw)) });
-    // A dispatcher per message binds this message's context to the typed handlers.
-    const bound: EventHandlers = {};
-    for (const [type, handler] of Object.entries(handlers) as [EventType, (e: TenantEvent, c: TenantEventContext) => unknown][]) {
-      if (handler) {
-        (bound as Record<string, unknown>)[type] = async (event: TenantEvent) =>
-          handler(options.subjectKeys ? await openEvent(event, options.subjectKeys) : event, withEvent(event as unknown as Record<string, unknown>));
-      }
-    }
-    const dispatch = createEventDispatcher(bound, {
-      onUnknown: (type, raw) => {
-        const context = withEvent(raw);
-        if (options.onUnknown) return options.onUnknown(type, raw, context);
-        context.log.info('skipping event of unknown type (newer producer?)');
-      },
-      onUnhandled: (event) => withEvent(event as unknown as Record<string, unknown>).log.debug('no handler for this event type'),
-    });
-    await dispatch(message);
-  };
+  const contextOf = (message: ConsumedMessage, raw: Record<string, unknown>): TenantEventContext => ({
+    log: log.child({ partition: message.partition, offset: message.offset }).child(logFields(raw)),
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    attempt: message.attempt,
+    headers: message.headers,
+  });
+  // Each handler gets its message's context; the one dispatcher parses, opens sealed fields, routes.
+  const bound = Object.fromEntries(
+    Object.entries(handlers)
+      .filter(([, handler]) => handler)
+      .map(([type, handler]) => [
+        type,
+        (event: TenantEvent, message: ConsumedMessage) =>
+          (handler as (e: TenantEvent, c: TenantEventContext) => unknown)(event, contextOf(message, event as unknown as Record<string, unknown>)),
+      ]),
+  ) as EventHandlers<ConsumedMessage>;
+  const handle = createEventDispatcher(bound, {
+    subjectKeys: options.subjectKeys,
+    onUnknown: (type, raw, message) => {
+      const context = contextOf(message, raw);
+      if (options.onUnknown) return options.onUnknown(type, raw, context);
+      context.log.info('skipping event of unknown type (newer producer?)');
+    },
+    onUnhandled: (event, message) => contextOf(message, event as unknown as Record<string, unknown>).log.debug('no handler for this event type'),
+  });
 
   const consumer = runConsumer({
     kafka,

@@ -65,6 +65,6 @@ export type { ParsedEvent } from './serializer.ts';
 export { toKafkaMessage } from './kafka-message.ts';
 export type { EventKafkaMessage } from './kafka-message.ts';
 export { createEventDispatcher } from './dispatcher.ts';
-export type { EventHandlers, EventDispatcherOptions } from './dispatcher.ts';
+export type { EventHandlers, EventDispatcherOptions, EventMessage } from './dispatcher.ts';
 export * from './sealing/index.ts';
 export { CONTRACT_VERSION } from './contract-version.ts';

@@ -63,8 +63,8 @@ export class TenantDatabaseUnreachableError extends TenantryError {
 export interface WaitOutDatabaseOutagesOptions<A extends unknown[] = unknown[]> {
   /** Aborted when the consumer stops: the wait ends and the message is left uncommitted, to be redelivered. */
   signal: AbortSignal;
-  /** Where the wait is logged; a function gets the handler's arguments (e.g. the context's child logger). */
-  logger: Logger | ((...args: A) => Logger);
+  /** Where the wait is logged (the event's child logger when held by holdThroughOutages). */
+  logger: Logger;
   /** First wait before trying the message again; doubles up to `maxDelayMs`. Default 500 ms. */
   initialDelayMs?: number;
   /** Default 5 s: the message runs again at most this long after the database is back. */
@@ -91,13 +91,12 @@ export function waitOutDatabaseOutages<A extends unknown[]>(
   { signal, logger, initialDelayMs = 500, maxDelayMs = 5_000, onWait }: WaitOutDatabaseOutagesOptions<A>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
-    const log = () => (typeof logger === 'function' ? logger(...args) : logger);
     let since: number | undefined;
     let delay = initialDelayMs;
     for (;;) {
       try {
         await handle(...args);
-        if (since !== undefined) log().info({ waited_ms: Date.now() - since }, 'database answers again; message handled');
+        if (since !== undefined) logger.info({ waited_ms: Date.now() - since }, 'database answers again; message handled');
         return;
       } catch (error) {
         if (!isDatabaseUnreachable(error)) throw error;
@@ -105,7 +104,7 @@ export function waitOutDatabaseOutages<A extends unknown[]>(
         if (since === undefined) {
           since = Date.now();
           const database = databaseOf(error);
-          log().warn({ err: error, ...(database ? { database } : {}) }, 'database unreachable; holding this message until it answers');
+          logger.warn({ err: error, ...(database ? { database } : {}) }, 'database unreachable; holding this message until it answers');
           onWait?.(...args);
         }
         await abortableSleep(delay, signal);

@@ -3,6 +3,7 @@ import type { Logger } from '@tenantry/logger';
 import type { SubjectKeyLookup } from '@tenantry/tenant-events';
 import type { IHeaders, Kafka as KafkaClient, KafkaMessage } from 'kafkajs';
 import { routeEvents } from './event-router.ts';
+import type { OutageHold } from './hold-through-outages.ts';
 import type { EventTimer } from './metrics/index.ts';
 import type { Subscriber } from './subscriber.ts';
 
@@ -23,6 +24,8 @@ export interface TenantEventWorkerDeps {
   concurrency?: number;
   /** Reads subject keys to open sealed personal fields (contract v2) before a subscriber sees the event. */
   subjectKeys?: SubjectKeyLookup;
+  /** Holds a delivery through a database outage, parking its message (holdThroughOutages); none when omitted. */
+  outages?: OutageHold;
   /** The consumer gave up for good (kafkajs will not restart it). */
   onFatal?: (error: Error) => void;
   /** Observes each handled event's duration (the process's metrics); none when omitted. */
@@ -60,7 +63,7 @@ export function consumeTenantEvents<C>(
     // A new group reads the whole history (tenant.events keeps it): a new worker catches up on every
     // tenant, and handlers are idempotent so a replay is harmless.
     fromBeginning: true,
-    handle: routeEvents(subscribers, logger, contextFor, deps.eventTimer, deps.subjectKeys),
+    handle: routeEvents(subscribers, logger, contextFor, { timer: deps.eventTimer, subjectKeys: deps.subjectKeys, outages: deps.outages }),
     retry: deps.retry,
     logger,
     maxWaitTimeInMs: deps.maxWaitTimeInMs,

@@ -3,7 +3,7 @@ import { recordProvisioningOutcome, type ControlOrm } from '@tenantry/control-db
 import { runConsumer, type RunningConsumer } from '@tenantry/kafka';
 import { createEventDispatcher } from '@tenantry/tenant-events';
 import type { Logger } from '@tenantry/logger';
-import { waitOutDatabaseOutages } from '@tenantry/worker-kit';
+import { holdThroughOutages } from '@tenantry/worker-kit';
 import { activeTraceId, traceContextFields, traceIdOf } from '@tenantry/telemetry';
 
 export interface ProvisioningResultsOptions {
@@ -22,10 +22,14 @@ export interface ProvisioningResultsOptions {
  * Turns the provisioner's reports into tenant state: pending_setup → active / setup_failed, with
  * TenantProvisioned / TenantProvisioningFailed written to the outbox in the same transaction.
  * Redelivered reports change nothing (recordProvisioningOutcome recognises them). A database outage
- * is waited out (waitOutDatabaseOutages), never dead-lettered.
+ * is waited out (holdThroughOutages), never dead-lettered.
  */
 export function consumeProvisioningResults(options: ProvisioningResultsOptions): RunningConsumer {
   const { orm, logger } = options;
+  // A database outage holds the report until PostgreSQL answers again, however long: dead-lettering
+  // it would leave the tenant pending_setup. Not parked: every report waits on the control database.
+  const stopping = new AbortController();
+  const outages = holdThroughOutages({ signal: stopping.signal });
   const dispatch = createEventDispatcher(
     {
       TenantSchemaProvisioned: async (event) => {
@@ -52,17 +56,14 @@ export function consumeProvisioningResults(options: ProvisioningResultsOptions):
         logger.warn({ tenant_id: event.subject, changed: result.changed, error: event.data.error }, 'tenant provisioning failed');
       },
     },
-    { onUnknown: (type) => logger.debug({ type }, 'ignoring unknown event type') },
+    { onUnknown: (type) => logger.debug({ type }, 'ignoring unknown event type'), around: (deliver) => outages(deliver, { log: logger }) },
   );
-  // A database outage holds the report until PostgreSQL answers again, however long: dead-lettering
-  // it would leave the tenant pending_setup.
-  const stopping = new AbortController();
   const consumer = runConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
     topics: [options.topic],
     fromBeginning: true,
-    handle: waitOutDatabaseOutages(dispatch, { signal: stopping.signal, logger }),
+    handle: dispatch,
     retry: options.retry,
     logger,
   });

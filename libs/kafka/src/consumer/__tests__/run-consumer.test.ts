@@ -1,9 +1,9 @@
 import type { Kafka as KafkaClient, Message } from 'kafkajs';
-import { runConsumer, type ConsumedMessage, type RunningConsumer } from '../consumer-runner.ts';
-import { deadLetterTopicFor } from '../dead-letter.ts';
-import { NonRetriableError } from '../errors.ts';
-import { createIdempotentProducer, type IdempotentProducer } from '../producer.ts';
-import { ensureTopics } from '../topics.ts';
+import { runConsumer, type ConsumedMessage, type RunningConsumer } from '../index.ts';
+import { deadLetterTopicFor } from '../../dead-letter.ts';
+import { NonRetriableError } from '../../errors.ts';
+import { createIdempotentProducer, type IdempotentProducer } from '../../producer.ts';
+import { ensureTopics } from '../../topics.ts';
 import {
   captureLogger,
   committedOffsets,
@@ -14,7 +14,7 @@ import {
   topicExists,
   uniqueName,
   waitFor,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 const fastRetry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 };
 

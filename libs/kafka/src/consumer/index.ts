@@ -1,0 +1,2 @@
+export { runConsumer } from './run-consumer.ts';
+export type { ConsumedMessage, RunConsumerOptions, RunningConsumer } from './types.ts';
