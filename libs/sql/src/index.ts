@@ -1,1 +1,2 @@
 export { quoteIdentifier, qualifiedName, InvalidIdentifierError } from './quote-identifier.ts';
+export { trySessionLock, type SessionLock } from './session-lock.ts';
