@@ -6,8 +6,8 @@ import { commandGroup } from '../lib/command-group.ts';
 import { cliContext, type CliContext } from '../lib/context.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
 import { startProgress } from '../lib/progress.ts';
+import { requireTenantId } from '../lib/tenant-id.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH = 200;
 
 interface Options {
@@ -45,7 +45,7 @@ export function register(program: Command) {
     .option('--wait-timeout <seconds>', 'how long to wait for the rebuilt schema', '120')
     .action(async (id: string, options: Options, command: Command) => {
       const ctx = cliContext(command);
-      if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      requireTenantId(id);
       const fromVersion = Number(options.fromVersion);
       if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new CliError(`--from-version ${options.fromVersion} must be a whole number >= 1`);
       const waitTimeoutMs = Number(options.waitTimeout) * 1000;

@@ -6,3 +6,10 @@ export function asCliRefusal(error: unknown): never {
   if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError(`${code}: ${(error as Error).message}`);
   throw error;
 }
+
+/** The same with the reason alone, as `tenants move` and `tenants purge` print it. */
+export function asCliRefusalReason(error: unknown): never {
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('TNT_ERR_')) throw new CliError((error as Error).message);
+  throw error;
+}
