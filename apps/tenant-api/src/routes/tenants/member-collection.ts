@@ -25,57 +25,50 @@ function newMembershipView(member: TenantMember, body: { email: string; first_na
   };
 }
 
+const listSchema = {
+  tags: ['members'],
+  summary: 'Members of a tenant',
+  params: tenantIdParamsSchema,
+  response: { 200: listOf(memberSchema), ...problemResponses(400, 401, 404) },
+};
+
+const addSchema = {
+  tags: ['members'],
+  summary: 'Add a member by email (unknown email → invited user); honours Idempotency-Key',
+  params: tenantIdParamsSchema,
+  headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
+  body: {
+    type: 'object',
+    required: ['email', 'role'],
+    additionalProperties: false,
+    properties: {
+      email: { type: 'string', format: 'email', maxLength: 254 },
+      role: memberRoleSchema,
+      first_name: { type: 'string', maxLength: 100 },
+      last_name: { type: 'string', maxLength: 100 },
+    },
+  },
+  response: { 201: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
+};
+
+type AddBody = { email: string; role: MemberRole; first_name?: string; last_name?: string };
+
 /** `GET` and `POST /v1/tenants/{id}/members`: the members of a tenant, and adding one by email. */
 export const memberCollectionRoutes: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: { id: string } }>(
-    '/:id/members',
-    {
-      schema: {
-        tags: ['members'],
-        summary: 'Members of a tenant',
-        params: tenantIdParamsSchema,
-        response: { 200: listOf(memberSchema), ...problemResponses(400, 401, 404) },
-      },
-    },
-    async (request) => {
-      await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
-      return { data: await listMembers(app.orm, request.params.id) };
-    },
-  );
+  app.get<{ Params: { id: string } }>('/:id/members', { schema: listSchema }, async (request) => {
+    await requireTenantAccess(app, request, request.params.id, ALL_ROLES);
+    return { data: await listMembers(app.orm, request.params.id) };
+  });
 
-  app.post<{ Params: { id: string }; Body: { email: string; role: MemberRole; first_name?: string; last_name?: string } }>(
-    '/:id/members',
-    {
-      preHandler: app.idempotent,
-      schema: {
-        tags: ['members'],
-        summary: 'Add a member by email (unknown email → invited user); honours Idempotency-Key',
-        params: tenantIdParamsSchema,
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
-        body: {
-          type: 'object',
-          required: ['email', 'role'],
-          additionalProperties: false,
-          properties: {
-            email: { type: 'string', format: 'email', maxLength: 254 },
-            role: memberRoleSchema,
-            first_name: { type: 'string', maxLength: 100 },
-            last_name: { type: 'string', maxLength: 100 },
-          },
-        },
-        response: { 201: memberSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
-      },
-    },
-    async (request, reply) => {
-      await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
-      return reply.sendIdempotent<TenantMember>(
-        (idempotency) => addMember(app.orm, request.params.id, request.body, traceContextOf(request), idempotency),
-        (member) => ({
-          statusCode: 201,
-          headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` },
-          body: newMembershipView(member, request.body),
-        }),
-      );
-    },
-  );
+  app.post<{ Params: { id: string }; Body: AddBody }>('/:id/members', { preHandler: app.idempotent, schema: addSchema }, async (request, reply) => {
+    await requireTenantAccess(app, request, request.params.id, ['admin'], { write: true });
+    return reply.sendIdempotent<TenantMember>(
+      (idempotency) => addMember(app.orm, request.params.id, request.body, traceContextOf(request), idempotency),
+      (member) => ({
+        statusCode: 201,
+        headers: { location: `/v1/tenants/${request.params.id}/members/${member.user_id}` },
+        body: newMembershipView(member, request.body),
+      }),
+    );
+  });
 };
