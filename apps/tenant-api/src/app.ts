@@ -30,7 +30,7 @@ import { planRoutes } from './routes/plans/index.ts';
 import { tenantGroupRoutes } from './routes/tenant-groups/index.ts';
 import { usageRoutes } from './routes/usage/index.ts';
 import idempotency from './plugins/idempotency.ts';
-import metrics from './plugins/metrics.ts';
+import metrics from './plugins/metrics/index.ts';
 import { userSchema } from './schemas/user.ts';
 
 export interface AppDependencies {

@@ -1,1 +1,1 @@
-export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay/index.ts';

@@ -13,7 +13,7 @@ import { movedSchemaNameFor, runTenantMove, undoTenantMove, type MoveJournal, ty
 import type { Pool } from 'pg';
 import { TenantMoveBusyError } from './errors.ts';
 import { failpoint } from './failpoint.ts';
-import { tryLockTenantMove, unlockTenantMove } from './move-lock.ts';
+import { tryLockTenantMove } from './move-lock.ts';
 
 export interface MoveRunnerDeps {
   orm: ControlOrm;
@@ -90,7 +90,7 @@ export async function runOpenTenantMove(deps: MoveRunnerDeps, tenantId: string):
     await finishTenantMove(deps.orm, move.id, 'done');
     return { ...move, state: 'done' };
   } finally {
-    await unlockTenantMove(lock, tenantId);
+    await lock.release();
   }
 }
 
@@ -106,6 +106,6 @@ export async function abortOpenTenantMove(deps: MoveRunnerDeps, tenantId: string
     await finishTenantMove(deps.orm, move.id, 'undone');
     return { ...move, state: 'undone' };
   } finally {
-    await unlockTenantMove(lock, tenantId);
+    await lock.release();
   }
 }

@@ -5,7 +5,7 @@ import { dropTenantSchema } from '@tenantry/tenant-schema';
 import type { Pool } from 'pg';
 import { TenantPurgeBusyError } from './errors.ts';
 import { failpoint } from './failpoint.ts';
-import { tryLockTenantPurge, unlockTenantPurge } from './purge-lock.ts';
+import { tryLockTenantPurge } from './purge-lock.ts';
 
 export interface PurgeRunnerDeps {
   orm: ControlOrm;
@@ -48,6 +48,6 @@ export async function runTenantPurge(deps: PurgeRunnerDeps, tenantId: string): P
     await step('done');
     return readTenantPurge(deps.orm, tenantId);
   } finally {
-    await unlockTenantPurge(lock, tenantId);
+    await lock.release();
   }
 }

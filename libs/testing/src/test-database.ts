@@ -9,7 +9,8 @@ export interface TestDatabase {
    * Drops the database and the tenant roles its schemas granted to (roles are cluster-wide). Never
    * rejects and never takes longer than `timeoutMs` (default 40 s): cleanup must not fail a run
    * whose tests passed. Past the bound, or on an error, it warns and leaves the rest to finish in
-   * the background (a database left behind is dropped by hand or the next `tenantry_*` sweep).
+   * the background (a database left behind is dropped by the sweep of a later run, see
+   * `sweepStaleDatabases`).
    */
   drop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -23,6 +24,7 @@ export function uniqueName(prefix: string): string {
  * picks the server (default TEST_DATABASE_ADMIN_URL or the local 5432 one).
  */
 export async function createTestDatabase(prefix = 'tenantry_test', adminUrl = ADMIN_URL): Promise<TestDatabase> {
+  await sweepStaleDatabases(adminUrl);
   const name = uniqueName(prefix);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -38,6 +40,49 @@ export async function createTestDatabase(prefix = 'tenantry_test', adminUrl = AD
     url: url.toString(),
     drop: ({ timeoutMs = 40_000 } = {}) => bounded(`dropping test database ${name}`, timeoutMs, dropDatabase(adminUrl, name, url.toString())),
   };
+}
+
+/** No suite runs this long: a `tenantry_*` test database older than this is a dead run's leftover. */
+const STALE_AFTER_MS = 12 * 60 * 60 * 1000;
+/** uniqueName()'s shape: prefix, creation time in base 36, random suffix. */
+const TEST_DATABASE_NAME = /^tenantry_.*_([0-9a-z]{8})_[0-9a-z]{1,6}$/;
+/** Older "times" are words in someone's own database name, not uniqueName()'s. */
+const FIRST_TEST_DATABASE = Date.UTC(2025, 0, 1);
+const swept = new Set<string>();
+
+/**
+ * Drops the test databases earlier runs left behind (a drop that outlasted its bound, a killed
+ * run), once per server and module instance. Only names older than STALE_AFTER_MS by the time in
+ * them, so the suites of runs still going are never touched. Bounded and never rejects.
+ */
+async function sweepStaleDatabases(adminUrl: string): Promise<void> {
+  if (swept.has(adminUrl)) return;
+  swept.add(adminUrl);
+  const sweep = async () => {
+    const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    let names: string[];
+    try {
+      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'tenantry\\_%'`);
+      names = rows.map((row) => row.datname).filter((name) => isStale(name, Date.now()));
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+    for (const name of names) {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      await bounded(`dropping stale test database ${name}`, 40_000, dropDatabase(adminUrl, name, url.toString()));
+    }
+  };
+  await bounded('sweeping stale test databases', 120_000, sweep());
+}
+
+export function isStale(name: string, now: number): boolean {
+  const match = TEST_DATABASE_NAME.exec(name);
+  if (!match) return false;
+  const created = parseInt(match[1], 36);
+  return created >= FIRST_TEST_DATABASE && now - created > STALE_AFTER_MS;
 }
 
 /**

@@ -40,24 +40,8 @@ export function register(program: Command) {
     .addOption(migrationsModuleOption())
     .action(async (options: Options, command: Command) => {
       const ctx = cliContext(command);
-      const concurrency = positiveInt(options.concurrency, '--concurrency');
-      const canary = positiveInt(options.canary, '--canary', 0);
-      const schemasPerConnection = positiveInt(options.schemasPerConnection, '--schemas-per-connection');
-      const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
-      const statuses = options.status?.split(',').map((s) => s.trim()).filter(Boolean);
-      const unknown = statuses?.filter((s) => !STATUSES.includes(s)) ?? [];
-      if (statuses?.length === 0 || unknown.length > 0) throw new CliError(`--status takes a comma-separated list of ${STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`);
-
-      // First Ctrl-C: finish the schemas in flight (each is one transaction), start no more, report.
-      // A second one exits at once; the open transactions roll back and the next run redoes them.
-      const controller = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (controller.signal.aborted) process.exit(MIGRATE_EXIT.interrupted);
-        controller.abort();
-        process.stderr.write(`\n${signal}: finishing the schemas in flight, then stopping (again to stop at once)\n`);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const { concurrency, canary, schemasPerConnection, lockTimeoutMs, statuses } = parseOptions(options);
+      const interrupt = stopOnSignals();
 
       // Loaded here, not at the top: MikroORM costs about a second and most commands never need it.
       const [{ TenantSchemaError, multiDatabaseFleetEngine }, { openFleetContext }] = await Promise.all([import('@tenantry/tenant-schema'), import('../lib/fleet-context.ts')]);
@@ -73,7 +57,7 @@ export function register(program: Command) {
           statuses,
           lockTimeoutMs,
           schemasPerConnection,
-          signal: controller.signal,
+          signal: interrupt.signal,
           logger: ctx.logger,
           onPlan: ({ database, selected, toMigrate, canary: canarySize }) => {
             if (!ctx.json) process.stderr.write(`${database}: ${selected} tenants selected, ${toMigrate} schemas to migrate (canary ${canarySize}), concurrency ${concurrency}\n`);
@@ -88,14 +72,53 @@ export function register(program: Command) {
         throw error;
       } finally {
         progress.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.release();
         await fleet.close();
       }
       ctx.print(report, () => renderReport(report));
-      const failed = report.summary.failed > 0 || report.stopped === 'canary-failed' || report.databases.some((d) => d.error || d.stopped === 'canary-failed');
-      process.exitCode = failed ? EXIT.failed : report.stopped === 'interrupted' ? MIGRATE_EXIT.interrupted : EXIT.ok;
+      process.exitCode = exitCodeOf(report);
     });
+}
+
+function parseOptions(options: Options) {
+  const statuses = options.status?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = statuses?.filter((s) => !STATUSES.includes(s)) ?? [];
+  const parsed = {
+    concurrency: positiveInt(options.concurrency, '--concurrency'),
+    canary: positiveInt(options.canary, '--canary', 0),
+    schemasPerConnection: positiveInt(options.schemasPerConnection, '--schemas-per-connection'),
+    lockTimeoutMs: parseDuration(options.lockTimeout, '--lock-timeout'),
+    statuses,
+  };
+  if (statuses?.length === 0 || unknown.length > 0) throw new CliError(`--status takes a comma-separated list of ${STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`);
+  return parsed;
+}
+
+/**
+ * First Ctrl-C: finish the schemas in flight (each is one transaction), start no more, report.
+ * A second one exits at once; the open transactions roll back and the next run redoes them.
+ */
+function stopOnSignals(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(MIGRATE_EXIT.interrupted);
+    controller.abort();
+    process.stderr.write(`\n${signal}: finishing the schemas in flight, then stopping (again to stop at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function exitCodeOf(report: FleetMigrateReportAcrossDatabases): number {
+  const failed = report.summary.failed > 0 || report.stopped === 'canary-failed' || report.databases.some((d) => d.error || d.stopped === 'canary-failed');
+  return failed ? EXIT.failed : report.stopped === 'interrupted' ? MIGRATE_EXIT.interrupted : EXIT.ok;
 }
 
 function positiveInt(text: string, option: string, min = 1): number {

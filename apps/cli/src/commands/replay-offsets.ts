@@ -36,11 +36,7 @@ export function register(program: Command) {
       await admin.connect();
       try {
         const group = await groupState(admin, options.group);
-        const plan = await planReset(admin, options.group, topic, target, partition).catch((error: unknown) => {
-          if (error instanceof UnknownTopicError) throw new CliError(`${error.message} (check --topic and KAFKA_TOPIC_PREFIX)`);
-          if (error instanceof UnknownPartitionError) throw new CliError(error.message);
-          throw error;
-        });
+        const plan = await planReset(admin, options.group, topic, target, partition).catch(asRefusal);
         const known = plan.some((p) => p.current !== null);
         const active = group.members > 0;
         const report = {
@@ -55,17 +51,7 @@ export function register(program: Command) {
           total_reread: plan.reduce((sum, p) => sum + p.reread, 0),
           total_to_read: plan.reduce((sum, p) => sum + p.to_read, 0),
         };
-        const human = () =>
-          [
-            `Consumer group ${options.group} on ${topic} (state ${group.state}, ${group.members} active member(s)) → ${describeTarget(target)}${options.dryRun ? ' (dry run)' : ''}`,
-            table([
-              ['partition', 'committed', 'target', 'end', 're-read', 'to read', 'skipped'],
-              ...plan.map((p) => [p.partition, p.current, p.target, p.high, p.reread, p.to_read, p.skipped]),
-            ]),
-            `${report.total_reread} message(s) ${report.applied ? 'will' : 'would'} be read again; ${report.total_to_read} from the new position to the end.`,
-            ...(options.dryRun && active ? ['Note: the group is active now; the real reset will be refused until its consumers are stopped.'] : []),
-            ...(report.applied ? ['Offsets reset. Start the consumers again to re-read.'] : []),
-          ].join('\n');
+        const human = () => describeReset(report, group, active);
 
         if (!known && !options.allowNewGroup && !options.dryRun) {
           throw new CliError(
@@ -80,16 +66,45 @@ export function register(program: Command) {
             EXIT.usage,
           );
         }
-        try {
-          await commitGroupOffsets(ctx.kafka(), options.group, topic, plan.map((p) => ({ partition: p.partition, offset: p.target })));
-        } catch (error) {
+        await commitGroupOffsets(ctx.kafka(), options.group, topic, plan.map((p) => ({ partition: p.partition, offset: p.target }))).catch((error: unknown) => {
           // A member joined between the check and the commit: the broker refuses the offsets.
           throw new CliError(`Could not reset ${options.group}: ${(error as Error).message}. Is a consumer of the group running? Stop it and retry.`);
-        }
+        });
         report.applied = true;
         ctx.print(report, human);
       } finally {
         await admin.disconnect();
       }
     });
+}
+
+function asRefusal(error: unknown): never {
+  if (error instanceof UnknownTopicError) throw new CliError(`${error.message} (check --topic and KAFKA_TOPIC_PREFIX)`);
+  if (error instanceof UnknownPartitionError) throw new CliError(error.message);
+  throw error;
+}
+
+interface ResetReport {
+  group: string;
+  topic: string;
+  to: string;
+  dry_run: boolean;
+  applied: boolean;
+  partitions: Awaited<ReturnType<typeof planReset>>;
+  total_reread: number;
+  total_to_read: number;
+}
+
+/** The report as text; read when printed, so it says whether the reset was applied. */
+function describeReset(report: ResetReport, group: { state: string; members: number }, active: boolean): string {
+  return [
+    `Consumer group ${report.group} on ${report.topic} (state ${group.state}, ${group.members} active member(s)) → ${report.to}${report.dry_run ? ' (dry run)' : ''}`,
+    table([
+      ['partition', 'committed', 'target', 'end', 're-read', 'to read', 'skipped'],
+      ...report.partitions.map((p) => [p.partition, p.current, p.target, p.high, p.reread, p.to_read, p.skipped]),
+    ]),
+    `${report.total_reread} message(s) ${report.applied ? 'will' : 'would'} be read again; ${report.total_to_read} from the new position to the end.`,
+    ...(report.dry_run && active ? ['Note: the group is active now; the real reset will be refused until its consumers are stopped.'] : []),
+    ...(report.applied ? ['Offsets reset. Start the consumers again to re-read.'] : []),
+  ].join('\n');
 }

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
+import { requireTenantId } from '../lib/tenant-id.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
 import { asCliRefusal } from '../lib/refusal.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function register(program: Command) {
   commandGroup(program, 'tenants', 'Tenant operations')
@@ -16,7 +14,7 @@ export function register(program: Command) {
     .requiredOption('--out <file>', 'the archive to write (a tar file; it appears only once complete)')
     .action(async (id: string, options: { out: string }, command: Command) => {
       const ctx = cliContext(command);
-      if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      requireTenantId(id);
       await (await connectControlDb(ctx.config)).end(); // errors that name the setting to fix
       const { openArchiveContext } = await import('../lib/archive-context.ts');
       const { deps, archive, close } = await openArchiveContext(ctx);

@@ -3,9 +3,8 @@ import { CliError, EXIT } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { asCliRefusal } from '../lib/refusal.ts';
 import { cliContext, type CliContext } from '../lib/context.ts';
+import { requireTenantId } from '../lib/tenant-id.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface MoveOptions {
   to?: string;
@@ -57,9 +56,6 @@ async function move(ctx: CliContext, { deps, controlDb, moves }: MoveDeps, id: s
   ctx.print({ ...done, duration_ms: Date.now() - started }, () => `Tenant ${id} moved: ${describeMove(done!)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-/** Refusals of the control data and the move runner are the operator's to fix: exit code 2 with the reason. */
-const asCliError = (error: unknown): never => asCliRefusal(error, { withCode: false });
-
 export function register(program: Command) {
   commandGroup(program, 'tenants', 'Tenant operations')
     .command('move')
@@ -72,7 +68,7 @@ export function register(program: Command) {
     .option('--cleanup', 'drop the old schemas finished moves left on their sources (this tenant\'s, or all without an id)')
     .action(async (id: string | undefined, options: MoveOptions, command: Command) => {
       const ctx = cliContext(command);
-      if (id !== undefined && !UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      if (id !== undefined) requireTenantId(id);
       if (id === undefined && !options.cleanup) throw new CliError('Name the tenant: tenantry tenants move <id> --to <database>');
       const opened = await openMoveDeps(ctx);
       try {
@@ -81,7 +77,7 @@ export function register(program: Command) {
         else if (options.abort) await abort(ctx, opened, id!);
         else await move(ctx, opened, id!, options);
       } catch (error) {
-        asCliError(error);
+        asCliRefusal(error, { withCode: false });
       } finally {
         await opened.close();
       }

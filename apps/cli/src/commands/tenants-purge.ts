@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { asCliRefusal } from '../lib/refusal.ts';
 import { cliContext } from '../lib/context.ts';
+import { requireTenantId } from '../lib/tenant-id.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function register(program: Command) {
   commandGroup(program, 'tenants', 'Tenant operations')
@@ -15,7 +13,7 @@ export function register(program: Command) {
     .option('--force', 'do not wait PURGE_AFTER_DAYS since the deactivation (logged)')
     .action(async (id: string, options: { force?: boolean }, command: Command) => {
       const ctx = cliContext(command);
-      if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      requireTenantId(id);
       await (await connectControlDb(ctx.config)).end(); // errors that name the setting to fix
       const { openPurgeContext } = await import('../lib/purge-context.ts');
       const { deps, controlDb, purges, close } = await openPurgeContext(ctx);

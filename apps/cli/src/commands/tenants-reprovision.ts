@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.ts';
 import { commandGroup } from '../lib/command-group.ts';
 import { cliContext } from '../lib/context.ts';
+import { requireTenantId } from '../lib/tenant-id.ts';
 import { connectControlDb } from '../lib/control-db-client.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function register(program: Command) {
   commandGroup(program, 'tenants', 'Tenant operations')
@@ -13,7 +12,7 @@ export function register(program: Command) {
     .argument('<id>', 'tenant id')
     .action(async (id: string, _options: unknown, command: Command) => {
       const ctx = cliContext(command);
-      if (!UUID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a tenant id (a UUID)`);
+      requireTenantId(id);
       // Checks the database and schema first, with errors that name the setting to fix.
       await (await connectControlDb(ctx.config)).end();
       // Loaded here, not at the top: MikroORM costs about a second and most commands never need it.

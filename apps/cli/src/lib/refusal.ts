@@ -9,3 +9,4 @@ export function asCliRefusal(error: unknown, { withCode = true }: { withCode?: b
   if (error instanceof TenantryError) throw new CliError(withCode ? `${error.code}: ${error.message}` : error.message, undefined, error.code);
   throw error;
 }
+

@@ -81,6 +81,8 @@ export const patchTenantBodySchema = {
   properties: tenantWritableProperties,
 } as const;
 
+export const memberRoleSchema = { type: 'string', enum: ['admin', 'developer', 'readonly', 'auditor'] } as const;
+
 export const memberSchema = {
   type: 'object',
   required: ['user_id', 'email', 'first_name', 'last_name', 'role', 'status', 'joined_at', 'last_login_at'],

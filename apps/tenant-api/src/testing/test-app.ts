@@ -3,7 +3,7 @@ import { loadConfig } from '@tenantry/config';
 import { createControlOrm, migrateControlSchema, ensureSuperuser, createUser, type ControlOrm } from '@tenantry/control-db';
 import { hashPassword } from '@tenantry/auth';
 import { createLogger } from '@tenantry/logger';
-import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
+import { bounded, createTestDatabase, type TestDatabase } from '@tenantry/testing';
 import { buildApp } from '../app.ts';
 import type { ReadinessCheck } from '../routes/health/index.ts';
 
@@ -66,8 +66,8 @@ export async function createTestApp(env: Record<string, string> = {}, { readines
       };
     },
     async close() {
-      await app.close();
-      await orm.close(true);
+      // Bounded like the drop: a slow shutdown on a loaded machine must not fail a run that passed.
+      await bounded('closing the test tenant-api and its pool', 15_000, app.close().then(() => orm.close(true)));
       await db.drop();
     },
   };

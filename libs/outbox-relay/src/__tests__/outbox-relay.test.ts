@@ -2,7 +2,7 @@ import { createControlOrm, createTenant, createUser, migrateControlSchema, updat
 import { ensureTopics } from '@tenantry/kafka';
 import { createTestKafkaClient, readTopic, testLogger, uniqueName } from '@tenantry/kafka/testing';
 import { createTestDatabase, waitFor, type TestDatabase } from '@tenantry/testing';
-import { startOutboxRelay, type OutboxRelay } from '../outbox-relay.ts';
+import { startOutboxRelay, type OutboxRelay } from '../index.ts';
 
 const SCHEMA = 'control';
 let db: TestDatabase;

@@ -1,6 +1,4 @@
-import type { Logger } from '@tenantry/logger';
-import type { LedgerWriterOptions } from './ledger-writer.ts';
-import type { FleetMigrateReport, FleetPlan, FleetProgress, TenantMigrateResult } from './migrate-fleet.ts';
+import type { FleetMigrateReport, MigrateFleetOptions } from './migrate-fleet.ts';
 import type { FleetStatus } from './read-fleet-status.ts';
 
 /** What `migrate status` asks of an engine (the database, ledger and migration list are the engine's own). */
@@ -15,25 +13,11 @@ export interface FleetStatusRequest {
   readers?: number;
 }
 
-/** What `migrate up` asks of an engine. Limits are per database: each database runs with its own. */
-export interface FleetMigrateRequest {
-  /** Schemas migrated at the same time on each database (default 4). */
-  concurrency?: number;
-  /** Schemas migrated first on each database, all of which must succeed before its rest starts (default 5; 0 = none). */
-  canary?: number;
-  tenantIds?: readonly string[];
-  /** Control statuses to include (default: all). */
-  statuses?: readonly string[];
-  lockTimeoutMs?: number;
-  schemasPerConnection?: number;
-  ledgerBatch?: LedgerWriterOptions;
-  /** Abort = finish the schemas in flight, start no more (Ctrl-C). */
-  signal?: AbortSignal;
-  logger?: Logger;
-  /** Once per database, when its plan is known. */
-  onPlan?(plan: FleetPlan): void;
-  onResult?(result: TenantMigrateResult, progress: FleetProgress): void;
-}
+/**
+ * What `migrate up` asks of an engine: migrateFleet's options less what the engine owns (the
+ * database, ledger and migration list). Limits are per database: each database runs with its own.
+ */
+export type FleetMigrateRequest = Omit<MigrateFleetOptions, 'databaseUrl' | 'ledger' | 'database' | 'migrations'>;
 
 /**
  * The fleet engines, one interface: read every tenant schema's status, bring every schema to the

@@ -26,8 +26,9 @@ export interface MigrateFleetOptions {
   database?: string;
   /** Default: every tenant migration. Tests append fixtures here. */
   migrations?: readonly TenantMigration[];
+  /** Schemas migrated at the same time (default 4). */
   concurrency?: number;
-  /** Schemas migrated first, all of which must succeed before the rest starts; 0 = no canary. */
+  /** Schemas migrated first, all of which must succeed before the rest starts (default 5; 0 = none). */
   canary?: number;
   tenantIds?: readonly string[];
   /** Control statuses to include (default: all). */
@@ -43,7 +44,7 @@ export interface MigrateFleetOptions {
   /** Abort = finish the schemas in flight, start no more (Ctrl-C). */
   signal?: AbortSignal;
   logger?: Logger;
-  /** Called once the plan is known: how many schemas will be worked on. */
+  /** Called once the plan is known (once per database): how many schemas will be worked on. */
   onPlan?(plan: FleetPlan): void;
   onResult?(result: TenantMigrateResult, progress: FleetProgress): void;
 }

@@ -47,79 +47,87 @@ export function multiDatabaseFleetEngine({
 }: MultiDatabaseFleetEngineOptions): FleetEngine<FleetStatusAcrossDatabases, FleetMigrateReportAcrossDatabases> {
   const names = databases.map((d) => d.name);
   if (new Set(names).size !== names.length) throw usage(`each database once, got ${names.join(', ')}`);
-  const latest = migrations[migrations.length - 1]?.name ?? '';
 
+  const run: EngineRun = { databases, ledger, migrations, engineFor, latest: migrations[migrations.length - 1]?.name ?? '' };
   return {
-    async readStatus(request: FleetStatusRequest = {}) {
-      const started = performance.now();
-      const placement = await place(ledger, databases, request.tenantIds);
-      const sections = await Promise.all(
-        covered(databases, placement, request.tenantIds).map(async (database): Promise<{ section: DatabaseStatusSection; schemas: FleetStatusAcrossDatabases['schemas'] }> => {
-          const mine = placement.selected.get(database.name)!;
-          const tenantIds = request.tenantIds ? mine.map((e) => e.tenantId) : undefined;
-          try {
-            const status = await engineFor(database, placement.ledger, migrations).readStatus({ ...request, tenantIds });
-            return { section: { database: database.name, tenants: mine.length, error: null, summary: status.summary, reads: status.reads }, schemas: status.schemas };
-          } catch (error) {
-            return { section: { database: database.name, tenants: mine.length, error: databaseFailure(database.name, error), summary: null, reads: null }, schemas: [] };
-          }
-        }),
-      );
-      const read = sections.map((s) => s.section);
-      return {
-        summary: totalSummary(read, latest),
-        schemas: sections.flatMap((s) => s.schemas),
-        reads: {
-          durationMs: Math.round(performance.now() - started),
-          connections: read.reduce((sum, s) => sum + (s.reads?.connections ?? 0), 0),
-          batches: read.reduce((sum, s) => sum + (s.reads?.batches ?? 0), 0),
-        },
-        databases: read,
-      };
-    },
+    readStatus: (request: FleetStatusRequest = {}) => readStatusAcrossDatabases(run, request),
+    migrate: (request: FleetMigrateRequest = {}) => migrateAcrossDatabases(run, request),
+  };
+}
 
-    async migrate(request: FleetMigrateRequest = {}) {
-      const options = { ...MIGRATE_DEFAULTS, ...definedOnly(request) };
-      checkMigrateOptions({ ...options, migrations });
-      const startedAt = new Date();
-      const placement = await place(ledger, databases, request.tenantIds);
-      const progress = aggregateProgress(request);
-      const wanted = request.statuses ? new Set(request.statuses) : undefined;
-      const runs = await Promise.all(
-        covered(databases, placement, request.tenantIds).map(async (database): Promise<{ section: DatabaseMigrateSection; results: TenantMigrateResult[] }> => {
-          const mine = placement.selected.get(database.name)!;
-          const started = performance.now();
-          try {
-            const report = await engineFor(database, placement.ledger, migrations).migrate({
-              ...request,
-              tenantIds: request.tenantIds ? mine.map((e) => e.tenantId) : undefined,
-              onPlan: progress.onPlan,
-              onResult: progress.onResult,
-            });
-            return { section: migrateSection(database.name, { report }), results: report.results };
-          } catch (error) {
-            const failure = databaseFailure(database.name, error);
-            request.logger?.info({ database: database.name, err: failure }, 'tenant database failed as a whole');
-            const results = failedResults(database.name, mine.filter((e) => !wanted || wanted.has(e.status)), failure);
-            return { section: migrateSection(database.name, { failure, results, durationMs: Math.round(performance.now() - started) }), results };
-          }
-        }),
-      );
-      const sections = runs.map((r) => r.section);
-      const results = runs.flatMap((r) => r.results);
-      return {
-        target: latest,
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
-        concurrency: options.concurrency,
-        canary: options.canary,
-        lockTimeoutMs: options.lockTimeoutMs,
-        stopped: overallStop(sections, request.signal?.aborted ?? false),
-        summary: summarizeResults(results),
-        results,
-        databases: sections,
-      };
+/** What one engine works with: its options, defaults filled in, and the newest migration's name. */
+type EngineRun = Required<MultiDatabaseFleetEngineOptions> & { latest: string };
+
+/** Every covered database's status at once; a database that cannot be read is a section with its error. */
+async function readStatusAcrossDatabases(run: EngineRun, request: FleetStatusRequest): Promise<FleetStatusAcrossDatabases> {
+  const started = performance.now();
+  const placement = await place(run.ledger, run.databases, request.tenantIds);
+  const sections = await Promise.all(
+    covered(run.databases, placement, request.tenantIds).map(async (database): Promise<{ section: DatabaseStatusSection; schemas: FleetStatusAcrossDatabases['schemas'] }> => {
+      const mine = placement.selected.get(database.name)!;
+      const tenantIds = request.tenantIds ? mine.map((e) => e.tenantId) : undefined;
+      try {
+        const status = await run.engineFor(database, placement.ledger, run.migrations).readStatus({ ...request, tenantIds });
+        return { section: { database: database.name, tenants: mine.length, error: null, summary: status.summary, reads: status.reads }, schemas: status.schemas };
+      } catch (error) {
+        return { section: { database: database.name, tenants: mine.length, error: databaseFailure(database.name, error), summary: null, reads: null }, schemas: [] };
+      }
+    }),
+  );
+  const read = sections.map((s) => s.section);
+  return {
+    summary: totalSummary(read, run.latest),
+    schemas: sections.flatMap((s) => s.schemas),
+    reads: {
+      durationMs: Math.round(performance.now() - started),
+      connections: read.reduce((sum, s) => sum + (s.reads?.connections ?? 0), 0),
+      batches: read.reduce((sum, s) => sum + (s.reads?.batches ?? 0), 0),
     },
+    databases: read,
+  };
+}
+
+/** Every covered database migrated at once, each with its own limits; a database failing as a whole fails its own schemas. */
+async function migrateAcrossDatabases(run: EngineRun, request: FleetMigrateRequest): Promise<FleetMigrateReportAcrossDatabases> {
+  const options = { ...MIGRATE_DEFAULTS, ...definedOnly(request) };
+  checkMigrateOptions({ ...options, migrations: run.migrations });
+  const startedAt = new Date();
+  const placement = await place(run.ledger, run.databases, request.tenantIds);
+  const progress = aggregateProgress(request);
+  const wanted = request.statuses ? new Set(request.statuses) : undefined;
+  const runs = await Promise.all(
+    covered(run.databases, placement, request.tenantIds).map(async (database): Promise<{ section: DatabaseMigrateSection; results: TenantMigrateResult[] }> => {
+      const mine = placement.selected.get(database.name)!;
+      const started = performance.now();
+      try {
+        const report = await run.engineFor(database, placement.ledger, run.migrations).migrate({
+          ...request,
+          tenantIds: request.tenantIds ? mine.map((e) => e.tenantId) : undefined,
+          onPlan: progress.onPlan,
+          onResult: progress.onResult,
+        });
+        return { section: migrateSection(database.name, { report }), results: report.results };
+      } catch (error) {
+        const failure = databaseFailure(database.name, error);
+        request.logger?.info({ database: database.name, err: failure }, 'tenant database failed as a whole');
+        const results = failedResults(database.name, mine.filter((e) => !wanted || wanted.has(e.status)), failure);
+        return { section: migrateSection(database.name, { failure, results, durationMs: Math.round(performance.now() - started) }), results };
+      }
+    }),
+  );
+  const sections = runs.map((r) => r.section);
+  const results = runs.flatMap((r) => r.results);
+  return {
+    target: run.latest,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    concurrency: options.concurrency,
+    canary: options.canary,
+    lockTimeoutMs: options.lockTimeoutMs,
+    stopped: overallStop(sections, request.signal?.aborted ?? false),
+    summary: summarizeResults(results),
+    results,
+    databases: sections,
   };
 }
 

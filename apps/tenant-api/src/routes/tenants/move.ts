@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requestTenantMove, type TenantMoveMode, type TenantMoveRecord } from '@tenantry/control-db';
 import { requireTenantAccess } from '../../access.ts';
-import { problemResponses } from '../../schemas/problem.ts';
-import { tenantIdParamsSchema } from '../../schemas/tenant.ts';
+import { acceptedActionSchema } from './accepted-action-schema.ts';
 
 const moveBodySchema = {
   type: 'object',
@@ -52,15 +51,7 @@ export const tenantMoveRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { id: string }; Body: { database: string; mode?: TenantMoveMode } }>(
     '/:id/move',
-    {
-      schema: {
-        tags: ['tenants'],
-        summary: "Move the tenant's schema to another tenant database, online; 202, the provisioner runs it",
-        params: tenantIdParamsSchema,
-        body: moveBodySchema,
-        response: { 202: moveSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
-      },
-    },
+    { schema: acceptedActionSchema("Move the tenant's schema to another tenant database, online; 202, the provisioner runs it", moveBodySchema, moveSchema) },
     async (request, reply) => {
       await requireTenantAccess(app, request, request.params.id, 'superuser-only');
       const move = await requestTenantMove(app.orm, request.params.id, { to: request.body.database, mode: request.body.mode ?? 'logical' });

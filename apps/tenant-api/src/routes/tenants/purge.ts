@@ -4,8 +4,7 @@ import type { Logger } from '@tenantry/logger';
 import { startPurgeRunner } from '@tenantry/tenant-purges';
 import { requireTenantAccess } from '../../access.ts';
 import tenantDatabases from '../../plugins/tenant-databases.ts';
-import { problemResponses } from '../../schemas/problem.ts';
-import { tenantIdParamsSchema } from '../../schemas/tenant.ts';
+import { acceptedActionSchema } from './accepted-action-schema.ts';
 
 const purgeBodySchema = {
   type: 'object',
@@ -54,15 +53,7 @@ export const tenantPurgeRoutes: FastifyPluginAsync<{ purgeAfterDays: number }> =
 
   app.post<{ Params: { id: string }; Body: { force?: boolean } | undefined }>(
     '/:id/purge',
-    {
-      schema: {
-        tags: ['tenants'],
-        summary: 'Purge (hard delete) a deactivated tenant: schema, role, members and personal data; 202, a tombstone stays',
-        params: tenantIdParamsSchema,
-        body: purgeBodySchema,
-        response: { 202: purgeSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429) },
-      },
-    },
+    { schema: acceptedActionSchema('Purge (hard delete) a deactivated tenant: schema, role, members and personal data; 202, a tombstone stays', purgeBodySchema, purgeSchema) },
     async (request, reply) => {
       const tenantId = request.params.id;
       await requireTenantAccess(app, request, tenantId, 'superuser-only');
