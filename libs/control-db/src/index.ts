@@ -2,7 +2,7 @@ export { createControlOrm, controlOrmOptions, migrateControlSchema, hasControlSc
 export { ensureDatabase, pingControlDb } from './orm/index.ts';
 export * from './entities/index.ts';
 export * from './errors.ts';
-export { toTenantSnapshot, countryName } from './tenants/index.ts';
+export { toTenantSnapshot, countryName } from './rows/index.ts';
 export { appendTenantEvent } from './tenants/index.ts';
 export { OUTBOX_CHANNEL, type EventMeta } from './outbox/index.ts';
 export {
@@ -36,7 +36,8 @@ export {
   type TenantRead,
   type TenantWithMembers,
 } from './tenants/index.ts';
-export { findCaller, type CallerRecord } from './users/index.ts';
+export { findCaller } from './users/index.ts';
+export type { CallerRecord } from './rows/index.ts';
 export { findUserByEmail, findUserById, createUser, ensureSuperuser, touchLastLogin, type UserRecord, type NewUser } from './users/index.ts';
 export {
   tryAcquireRelayLock,

@@ -1,6 +1,6 @@
 import { MAIN_TENANT_DATABASE, TENANT_DATABASE_NAME_PATTERN } from '@tenantry/tenant-events';
 import { quoteIdentifier } from '@tenantry/sql';
-import { isActiveStatus } from '../tenants/index.ts';
+import { isActiveStatus } from '../rows/index.ts';
 import { InvalidTenantDatabaseNameError, TenantDatabaseNameTakenError, UnknownTenantDatabaseError } from './errors.ts';
 
 /** pg's `query(text, values)`: a Client, Pool or PoolClient (the directory has no ORM). */

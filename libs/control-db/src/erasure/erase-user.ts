@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
 import { ControlError } from '../errors.ts';
-import { MEMBER_COLUMNS, toMember } from '../members/index.ts';
+import { MEMBER_COLUMNS, toMember } from '../rows/index.ts';
 import { destroySubjectKey, userSubject } from '../subject-keys/index.ts';
 import { commitTenantChange } from '../tenants/index.ts';
 import type { EventMeta } from '../outbox/index.ts';

@@ -1,2 +1,1 @@
 export * from './member-commands.ts';
-export * from './member-row.ts';

@@ -6,8 +6,8 @@ import type { ControlOrm } from '../orm/index.ts';
 import { Tenant, type TenantRow } from '../entities/index.ts';
 import { commitTenantChange, snapshotOf } from '../tenants/index.ts';
 import type { EventMeta } from '../outbox/index.ts';
-import { refuseTombstone } from '../tenants/index.ts';
-import { MEMBER_COLUMNS, toMember } from './member-row.ts';
+import { countLimitedMembers, refuseTombstone } from '../tenants/index.ts';
+import { MEMBER_COLUMNS, toMember } from '../rows/index.ts';
 import { idempotently, type IdempotentCommand } from '../idempotency/index.ts';
 import { ConflictError, ControlError, TenantNotFoundError, rethrowUniqueViolation } from '../errors.ts';
 
@@ -53,12 +53,6 @@ async function isLastActiveAdmin(em: EntityManager, tenantId: string, userId: st
     [tenantId, userId],
   );
   return rows[0].others === '0';
-}
-
-/** The members `max_users` counts: every membership but a banned one. */
-export async function countLimitedMembers(em: EntityManager, tenantId: string): Promise<number> {
-  const [{ n }] = await em.execute<{ n: string }[]>(`select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`, [tenantId]);
-  return Number(n);
 }
 
 export interface AddMemberInput {

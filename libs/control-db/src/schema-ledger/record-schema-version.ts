@@ -3,7 +3,8 @@ import { createTenantEvent, type TenantSnapshot } from '@tenantry/tenant-events'
 import type { Pool } from 'pg';
 import type { ControlOrm } from '../orm/index.ts';
 import { Tenant } from '../entities/index.ts';
-import { TENANT_COLUMNS, commitTenantChange, type TenantColumns, snapshotOf, toTenantSnapshot } from '../tenants/index.ts';
+import { TENANT_COLUMNS, commitTenantChange, type TenantColumns, snapshotOf } from '../tenants/index.ts';
+import { toTenantSnapshot } from '../rows/index.ts';
 import { TenantNotFoundError } from '../errors.ts';
 import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 

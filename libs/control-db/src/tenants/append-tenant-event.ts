@@ -3,7 +3,7 @@ import { createTenantEvent, type TenantLifecycleEvent, type TenantEventType } fr
 import { inSpan } from '@tenantry/telemetry';
 import type { TenantMoveStatus } from '@tenantry/tenant-events';
 import type { TenantRow } from '../entities/index.ts';
-import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
+import { openMoveSql, toTenantSnapshot } from '../rows/index.ts';
 import { transactionClient } from '../orm/index.ts';
 import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 

@@ -1,7 +1,6 @@
 export * from './append-tenant-event.ts';
 export * from './tenant-commands.ts';
 export * from './tenant-queries.ts';
-export * from './tenant-snapshot.ts';
 export * from './tenant-member-counts.ts';
 export * from './tenant-status-counts.ts';
 export * from './tenant-labels.ts';

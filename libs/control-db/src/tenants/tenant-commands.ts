@@ -9,9 +9,9 @@ import { inSpan } from '@tenantry/telemetry';
 import { appendTenantEvent, commitTenantChange, snapshotOf } from './append-tenant-event.ts';
 import { appendToOutbox, eventTraceContext, type EventMeta } from '../outbox/index.ts';
 import { TENANT_COLUMNS, type TenantColumns } from './tenant-queries.ts';
-import { toTenantSnapshot } from './tenant-snapshot.ts';
+import { toTenantSnapshot } from '../rows/index.ts';
 import { idempotently, type IdempotentCommand } from '../idempotency/index.ts';
-import { countLimitedMembers } from '../members/index.ts';
+import { countLimitedMembers } from './tenant-member-counts.ts';
 import { placeNewTenant } from '../databases/index.ts';
 import { refuseTombstone } from './refuse-tombstone.ts';
 import {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ControlOrm } from '../orm/index.ts';
 
 export interface TenantMemberCounts {
@@ -14,4 +15,10 @@ export async function readTenantMemberCounts(orm: ControlOrm, tenantId: string):
     [tenantId, tenantId],
   );
   return row.exists ? { total: Number(row.total), active: Number(row.active) } : null;
+}
+
+/** The members `max_users` counts: every membership but a banned one. */
+export async function countLimitedMembers(em: EntityManager, tenantId: string): Promise<number> {
+  const [{ n }] = await em.execute<{ n: string }[]>(`select count(*)::text as n from memberships where tenant_id = ? and status <> 'banned'`, [tenantId]);
+  return Number(n);
 }

@@ -2,9 +2,7 @@ import { TenantryError } from '@tenantry/errors';
 import type { TenantMember, TenantMoveStatus, TenantSnapshot } from '@tenantry/tenant-events';
 import type { ControlOrm } from '../orm/index.ts';
 import type { TenantRow } from '../entities/index.ts';
-import { openMoveSql, toTenantSnapshot } from './tenant-snapshot.ts';
-import { MEMBER_COLUMNS, membershipGrantsAccess, toMember } from '../members/index.ts';
-import { callerColumns, toCaller, type CallerColumns, type CallerRecord } from '../users/index.ts';
+import { MEMBER_COLUMNS, callerColumns, membershipGrantsAccess, openMoveSql, toCaller, toMember, toTenantSnapshot, type CallerColumns, type CallerRecord } from '../rows/index.ts';
 import { queryNative } from '../orm/index.ts';
 
 export type Member = TenantMember;
