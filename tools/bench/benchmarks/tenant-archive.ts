@@ -80,10 +80,8 @@ export async function runTenantArchive(ctx: BenchContext): Promise<BenchResult> 
     ];
     result.targets = [];
     result.data = { exports, imports, sizes };
-  } catch (error) {
-    result.status = 'failed';
-    result.error = (error as Error).message;
   } finally {
+    // A failure goes on to main, which records the failed result; here only the cleanup.
     removeCleanup();
     await fixture.release();
     await rm(work, { recursive: true, force: true });

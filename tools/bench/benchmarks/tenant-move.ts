@@ -62,10 +62,8 @@ export async function runTenantMove(ctx: BenchContext): Promise<BenchResult> {
     ];
     result.targets = [checkTarget('max write pause', pause.max, '<=', 1_000, 'ms'), checkTarget('max total', total.max, '<=', 30_000, 'ms')];
     result.data = { totals, pauses };
-  } catch (error) {
-    result.status = 'failed';
-    result.error = (error as Error).message;
   } finally {
+    // A failure goes on to main, which records the failed result; here only the cleanup.
     removeCleanup();
     await fixture.release();
     result.durationMs = Date.now() - started;
