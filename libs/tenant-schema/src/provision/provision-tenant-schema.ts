@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_TENANT_ROLE_LIMITS, type TenantRoleLimits } from '@tenantry/config';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
@@ -8,7 +9,7 @@ import { claimSpareSchema } from './spare-schemas.ts';
 import { lockTenantSchema } from '../schema/tenant-lock.ts';
 import { createTenantMigrator, trackingTableSql } from '../migrate/tenant-migrator.ts';
 import { roleNameFor, schemaNameFor } from '../schema/tenant-names.ts';
-import { ensureTenantRole, lockDownTenantDatabase, newTenantSchemaSql } from './tenant-role.ts';
+import { ensureTenantRole, lockDownTenantDatabase, newTenantSchemaSql, type TenantRolePolicy } from './tenant-role.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
 import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
 import { assertTenantInput } from './validate-tenant-input.ts';
@@ -39,6 +40,66 @@ export interface ProvisionTenantSchemaResult {
   fromSpare: boolean;
 }
 
+interface BuildContext {
+  schemaName: string;
+  roleName: string;
+  tenant: TenantSchemaInput;
+  migrations: readonly TenantMigration[];
+  roleLogin: boolean;
+  claimSpare: boolean;
+  policy: TenantRolePolicy;
+  log: Logger | undefined;
+  /** The migration being applied, for the failure message (set while the migrator runs). */
+  onMigration: (name: string | undefined) => void;
+}
+
+/**
+ * The schema, its role and its tracking table, or a claimed spare holding all three. The tracking
+ * table is made here, not by the migrator: MikroORM would first ask information_schema whether it
+ * exists, a query that scans all of pg_class (slower with every tenant in the database), and then
+ * information_schema.schemata. A new schema gets its role, default privileges and tracking table in
+ * one round trip before the migrations.
+ */
+async function prepareSchema(tx: EntityManager, ctx: BuildContext) {
+  const { schemaName, roleName, roleLogin: login, policy } = ctx;
+  await lockTenantSchema(tx, schemaName);
+  const found = await inspectTenant(tx, schemaName, roleName);
+  const created = !found.schema;
+  // A spare already holds every table, rights and tracking table (only when the role is new too:
+  // the spare's role is renamed to the tenant's).
+  const fromSpare = created && ctx.claimSpare && !found.role && (await claimSpareSchema(tx, schemaName, roleName, { login, policy }));
+  if (created && !fromSpare) {
+    await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login, policy }));
+  } else if (!created && !found.trackingTable) {
+    await tx.execute(trackingTableSql(schemaName));
+  }
+  return { found, created, fromSpare };
+}
+
+/** Everything of one provisioning inside its transaction: schema, migrations, seed, role rights. */
+async function buildTenantSchema(tx: EntityManager, ctx: BuildContext) {
+  const { schemaName, roleName } = ctx;
+  const { found, created, fromSpare } = await prepareSchema(tx, ctx);
+  // Fresh migrator per attempt: see tenant-migrator.ts for the stale-cache trap it avoids.
+  const migrator = createTenantMigrator(tx, ctx.migrations, { trackingTable: found.trackingTable || fromSpare ? 'exists' : 'created' });
+  migrator.on('migrating', ({ name }) => {
+    ctx.onMigration(name);
+    ctx.log?.debug({ migration: name }, 'applying tenant migration');
+  });
+  const applied = await migrator.up({ schema: schemaName, transaction: tx.getTransactionContext() });
+  ctx.onMigration(undefined);
+  const seeded = await seedTenantSchema(tx, schemaName, ctx.tenant);
+  // An existing schema gets every right re-asserted (its tables may predate the default privileges).
+  const roleCreated = created
+    ? !found.role
+    : await ensureTenantRole(tx, schemaName, roleName, { login: ctx.roleLogin, exists: found.role, policy: ctx.policy });
+  const schemaVersion = await readTrackedVersion(tx, schemaName);
+  if (!schemaVersion) {
+    throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);
+  }
+  return { created, fromSpare, applied: applied.map((m) => m.name), seeded, roleCreated, schemaVersion };
+}
+
 /**
  * Creates (or completes) a tenant's schema in ONE transaction: schema, role and grants, every
  * pending migration, and the seed rows. A failure anywhere rolls all of it back, so after a crash
@@ -62,53 +123,15 @@ export async function provisionTenantSchema(
 
   try {
     const policy = { limits: roleLimits, group: await lockDownTenantDatabase(orm, roleLimits) };
-    const outcome = await orm.em.fork().transactional(async (tx) => {
-      await lockTenantSchema(tx, schemaName);
-      const found = await inspectTenant(tx, schemaName, roleName);
-      const created = !found.schema;
-      // A spare already holds every table, rights and tracking table (only when the role is new too:
-      // the spare's role is renamed to the tenant's).
-      const fromSpare = created && claimSpare && !found.role && (await claimSpareSchema(tx, schemaName, roleName, { login: roleLogin, policy }));
-      // The tracking table is made here, not by the migrator: MikroORM would first ask
-      // information_schema whether it exists, a query that scans all of pg_class (slower with
-      // every tenant in the database), and then information_schema.schemata. A new schema gets
-      // its role, default privileges and tracking table in one round trip before the migrations.
-      if (created && !fromSpare) {
-        await tx.execute(newTenantSchemaSql(schemaName, roleName, { roleExists: found.role, login: roleLogin, policy }));
-      } else if (!created && !found.trackingTable) {
-        await tx.execute(trackingTableSql(schemaName));
-      }
-      // Fresh migrator per attempt: see tenant-migrator.ts for the stale-cache trap it avoids.
-      const migrator = createTenantMigrator(tx, migrations, { trackingTable: found.trackingTable || fromSpare ? 'exists' : 'created' });
-      migrator.on('migrating', ({ name }) => {
-        currentMigration = name;
-        log?.debug({ migration: name }, 'applying tenant migration');
-      });
-      const applied = await migrator.up({ schema: schemaName, transaction: tx.getTransactionContext() });
-      currentMigration = undefined;
-      const seeded = await seedTenantSchema(tx, schemaName, tenant);
-      // An existing schema gets every right re-asserted (its tables may predate the default privileges).
-      const roleCreated = created ? !found.role : await ensureTenantRole(tx, schemaName, roleName, { login: roleLogin, exists: found.role, policy });
-      const schemaVersion = await readTrackedVersion(tx, schemaName);
-      if (!schemaVersion) {
-        throw new TenantSchemaError('TNT_ERR_SCHEMA_VERSION_MISSING', `Schema ${schemaName} has no recorded migration after provisioning.`);
-      }
-      return { created, fromSpare, applied: applied.map((m) => m.name), seeded, roleCreated, schemaVersion };
-    });
+    const ctx: BuildContext = { schemaName, roleName, tenant, migrations, roleLogin, claimSpare, policy, log, onMigration: (name) => (currentMigration = name) };
+    const outcome = await orm.em.fork().transactional((tx) => buildTenantSchema(tx, ctx));
     const durationMs = Math.round(performance.now() - started);
     log?.info(
       { created: outcome.created, from_spare: outcome.fromSpare, seeded: outcome.seeded, role_created: outcome.roleCreated, applied: outcome.applied, schema_version: outcome.schemaVersion, duration_ms: durationMs },
       outcome.created ? 'tenant schema provisioned' : 'tenant schema up to date',
     );
-    return {
-      schemaName,
-      roleName,
-      schemaVersion: outcome.schemaVersion,
-      appliedMigrations: outcome.applied,
-      durationMs,
-      created: outcome.created,
-      fromSpare: outcome.fromSpare,
-    };
+    const { created, fromSpare, applied: appliedMigrations, schemaVersion } = outcome;
+    return { schemaName, roleName, schemaVersion, appliedMigrations, durationMs, created, fromSpare };
   } catch (error) {
     if (error instanceof TenantSchemaError) {
       throw error;
