@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { quoteIdentifier } from '@tenantry/sql';
 import { tenantGroupFor } from '@tenantry/tenant-schema';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -11,10 +12,10 @@ export async function dropBenchDatabase(name: string, roles: readonly string[] =
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   try {
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.query(`drop role if exists "${tenantGroupFor(name)}"`);
+    await client.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+    await client.query(`drop role if exists ${quoteIdentifier(tenantGroupFor(name))}`);
     for (let i = 0; i < roles.length; i += 500) {
-      const batch = roles.slice(i, i + 500).map((role) => `drop role if exists "${role.replace(/"/g, '""')}"`);
+      const batch = roles.slice(i, i + 500).map((role) => `drop role if exists ${quoteIdentifier(role)}`);
       await client.query(batch.join(';\n'));
     }
   } finally {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { quoteIdentifier } from '@tenantry/sql';
 import { v7 as uuidv7 } from 'uuid';
 import { createControlOrm, migrateControlSchema } from '@tenantry/control-db';
 import { LATEST_TENANT_MIGRATION, tenantMigrations } from '@tenantry/tenant-migrations';
@@ -21,7 +22,7 @@ export function fixtureSchemaScript(schemaName: string, full: boolean): string {
   });
   if (usersSql.length < 2) throw new Error('the tenant migrations no longer create a `users` table with its unique index; update tools/bench/fleet-fixture.ts');
   const names = tenantMigrations.map((m) => `('${m.name}')`).join(', ');
-  return [`create schema "${schemaName}"`, `set local search_path to "${schemaName}"`, ...usersSql, TRACKING_TABLE, `insert into mikro_orm_migrations (name) values ${names}`].join(';\n');
+  return [`create schema ${quoteIdentifier(schemaName)}`, `set local search_path to ${quoteIdentifier(schemaName)}`, ...usersSql, TRACKING_TABLE, `insert into mikro_orm_migrations (name) values ${names}`].join(';\n');
 }
 
 /**

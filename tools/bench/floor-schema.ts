@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdentifier } from '@tenantry/sql';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
 
 /**
@@ -27,8 +28,8 @@ const TRACKING_TABLE = `create table mikro_orm_migrations (id serial primary key
 export function floorSchemaScript(schemaName: string, migrations: readonly TenantMigration[] = tenantMigrations): string {
   const names = migrations.map((m) => `('${m.name}')`).join(', ');
   return [
-    `create schema "${schemaName}"`,
-    `set local search_path to "${schemaName}"`,
+    `create schema ${quoteIdentifier(schemaName)}`,
+    `set local search_path to ${quoteIdentifier(schemaName)}`,
     ...migrationSql(migrations),
     TRACKING_TABLE,
     `insert into mikro_orm_migrations (name) values ${names}`,

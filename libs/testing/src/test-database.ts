@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { quoteIdentifier } from '@tenantry/sql';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -29,7 +30,7 @@ export async function createTestDatabase(prefix = 'tenantry_test', adminUrl = AD
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(`create database ${quoteIdentifier(name)}`);
   } finally {
     await admin.end();
   }
@@ -113,14 +114,14 @@ async function dropDatabase(adminUrl: string, name: string, url: string): Promis
   admin.on('error', () => undefined);
   await admin.connect();
   try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
     for (let start = 0; start < roles.length; start += 500) {
-      const names = roles.slice(start, start + 500).map((role) => `"${role.replaceAll('"', '""')}"`);
+      const names = roles.slice(start, start + 500).map(quoteIdentifier);
       // A role another database still uses cannot go; that is not this cleanup's business.
       await admin.query(`drop role if exists ${names.join(', ')}`).catch(() => undefined);
     }
     // The database's tenant group (tenant-schema's tenantGroupFor), made by the first provisioning in it.
-    await admin.query(`drop role if exists "${name}_tenants"`).catch(() => undefined);
+    await admin.query(`drop role if exists ${quoteIdentifier(`${name}_tenants`)}`).catch(() => undefined);
   } finally {
     await admin.end().catch(() => undefined);
   }
