@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requestTenantPurge, type TenantPurgeRecord } from '@tenantry/control-db';
-import type { Logger } from '@tenantry/logger';
-import { startPurgeRunner } from '@tenantry/tenant-purges';
 import { requireTenantAccess } from '../../access.ts';
 import tenantDatabases from '../../plugins/tenant-databases.ts';
+import tenantPurges from '../../plugins/tenant-purges.ts';
 import { acceptedActionSchema } from './accepted-action-schema.ts';
 
 const purgeBodySchema = {
@@ -42,13 +41,12 @@ const toPurgeAnswer = (purge: TenantPurgeRecord) => ({
 
 /**
  * `POST /v1/tenants/{id}/purge`: records the purge of a deactivated tenant and answers 202; this
- * process's purge runner does the work right after (and resumes purges a crash left open). The
- * tenant's `status` becomes `purged` when it is done.
+ * process's purge runner (`app.tenantPurges`) does the work right after. The tenant's `status`
+ * becomes `purged` when it is done.
  */
 export const tenantPurgeRoutes: FastifyPluginAsync<{ purgeAfterDays: number }> = async (app, { purgeAfterDays }) => {
   await app.register(tenantDatabases);
-  const runner = startPurgeRunner({ orm: app.orm, databases: app.tenantDatabases, logger: app.log.child({ component: 'tenant-purges' }) as Logger });
-  app.addHook('onClose', () => runner.stop());
+  await app.register(tenantPurges);
   app.addHook('preHandler', app.authenticate);
 
   app.post<{ Params: { id: string }; Body: { force?: boolean } | undefined }>(
@@ -60,7 +58,7 @@ export const tenantPurgeRoutes: FastifyPluginAsync<{ purgeAfterDays: number }> =
       const force = request.body?.force ?? false;
       const purge = await requestTenantPurge(app.orm, tenantId, { force, purgeAfterDays, requestedBy: request.user.sub });
       if (force) request.log.warn({ tenant_id: tenantId, user_id: request.user.sub, purge_after_days: purgeAfterDays }, 'tenant purge forced: PURGE_AFTER_DAYS not waited for');
-      if (purge.state !== 'done') runner.kick(tenantId);
+      if (purge.state !== 'done') app.tenantPurges.kick(tenantId);
       return reply.status(202).header('location', `/v1/tenants/${tenantId}`).send(toPurgeAnswer(purge));
     },
   );
