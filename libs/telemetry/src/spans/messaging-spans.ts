@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { contextFrom, traceContextOf, type TraceContextFields } from '../propagation/trace-context.ts';
+import { contextFrom, traceContextOf, type TraceContextFields } from '../propagation/index.ts';
 import { inSpan, tracer } from './tracer.ts';
 
 /** Where a message goes or comes from, in OpenTelemetry's messaging conventions. */

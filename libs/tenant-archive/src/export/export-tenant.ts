@@ -5,8 +5,8 @@ import { InvalidStateError, readTenantControlRows, readTenantPlacement, TenantNo
 import type { Pool } from 'pg';
 import { dumpTenantSchema } from '@tenantry/tenant-schema';
 import type { TenantArchiveDeps } from '../deps.ts';
-import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, PARTS, type ArchiveManifest } from '../format/manifest.ts';
-import { digestParts, writeArchive } from '../format/write-archive.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, PARTS, type ArchiveManifest } from '../format/index.ts';
+import { digestParts, writeArchive } from '../format/index.ts';
 
 export interface ExportTenantResult {
   file: string;

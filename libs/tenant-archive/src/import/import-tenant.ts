@@ -14,8 +14,8 @@ import { eraseUserProfile, migrateTenantSchema, restoreTenantSchema, schemaNameF
 import { v7 as uuidv7 } from 'uuid';
 import type { TenantArchiveDeps } from '../deps.ts';
 import { archiveContentMismatch, archiveInvalid } from '../errors.ts';
-import { PARTS, type ArchiveManifest } from '../format/manifest.ts';
-import { readArchive } from '../format/read-archive.ts';
+import { PARTS, type ArchiveManifest } from '../format/index.ts';
+import { readArchive } from '../format/index.ts';
 import { cloneSlug } from './clone-slug.ts';
 
 export interface ImportTenantOptions {

@@ -1,4 +1,4 @@
-import { SEALED_MEMBER_FIELDS, SEALED_TENANT_FIELDS } from '../sealing/personal-fields.ts';
+import { SEALED_MEMBER_FIELDS, SEALED_TENANT_FIELDS } from '../sealing/index.ts';
 import { tenantMemberSchema } from './member.ts';
 import { tenantSnapshotSchema } from './tenant-snapshot.ts';
 

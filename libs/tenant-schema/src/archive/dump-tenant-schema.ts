@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readSchemaVersionInClient, countTenantRowsIn } from './tenant-rows.ts';
 import { TenantSchemaError } from '../errors.ts';
-import { connectMove } from '../move/move-connection.ts';
-import { connectionFor, findPgBinDir } from '../move/pg-tools.ts';
-import { schemaNameFor } from '../schema/tenant-names.ts';
+import { connectMove } from '../move/index.ts';
+import { connectionFor, findPgBinDir } from '../move/index.ts';
+import { schemaNameFor } from '../schema/index.ts';
 
 export interface TenantSchemaDump {
   schemaName: string;

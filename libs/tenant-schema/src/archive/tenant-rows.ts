@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualifiedName } from '../schema/quote-identifier.ts';
+import { qualifiedName } from '../schema/index.ts';
 
 /** Base tables of a schema, sorted by name. */
 export async function listTablesIn(client: pg.ClientBase, schemaName: string): Promise<string[]> {

@@ -1,7 +1,7 @@
-import { tableExists } from '../schema/schema-catalog.ts';
-import { qualifiedName } from '../schema/quote-identifier.ts';
-import { schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { tableExists } from '../schema/index.ts';
+import { qualifiedName } from '../schema/index.ts';
+import { schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 /**
  * Deletes a user's local profile (the `users` table, the tenant's copy of its members) from the

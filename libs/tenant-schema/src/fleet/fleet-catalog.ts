@@ -1,7 +1,7 @@
 import { TENANT_SCHEMA_NAME_PATTERN } from '@tenantry/tenant-events';
-import { qualifiedName } from '../schema/quote-identifier.ts';
+import { qualifiedName } from '../schema/index.ts';
 import type { RecyclingClient } from './recycling-client.ts';
-import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
+import { SQLSTATE, sqlStateOf } from '../schema/index.ts';
 
 /** A `tenant_<32 hex>` schema found in the catalog, and whether it has a migration tracking table. */
 export interface CatalogSchema {

@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { tenantSchemaOrmOptions, type TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { tenantSchemaOrmOptions, type TenantSchemaOrm } from '../schema/index.ts';
 import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 export interface FleetOrmOptions {

@@ -1,7 +1,7 @@
 import type { TenantMigration } from '@tenantry/tenant-migrations';
 import { NEEDS_ORM, type PgSchemaMigrator } from './pg-schema-migrator.ts';
-import { migrateTenantSchema, type MigrateTenantSchemaResult } from '../migrate/migrate-tenant-schema.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { migrateTenantSchema, type MigrateTenantSchemaResult } from '../migrate/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 import { describeFailure, skipped, type TenantMigrateResult, type WorkItem } from './migrate-results.ts';
 
 export type MigrateStep = TenantMigrateResult | { result: TenantMigrateResult; record: string };

@@ -1,11 +1,11 @@
 import type { Migration } from '@mikro-orm/migrations';
 import type { TenantMigration } from '@tenantry/tenant-migrations';
 import pg from 'pg';
-import type { MigrateTenantSchemaResult } from '../migrate/migrate-tenant-schema.ts';
-import { migrationError } from '../migrate/migration-error.ts';
-import { qualifiedName } from '../schema/quote-identifier.ts';
-import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import type { MigrateTenantSchemaResult } from '../migrate/index.ts';
+import { migrationError } from '../migrate/index.ts';
+import { qualifiedName } from '../schema/index.ts';
+import { SQLSTATE, sqlStateOf } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts';
 
 /** The schema needs MikroORM's migrator (see {@link PgSchemaMigrator}); nothing was changed. */

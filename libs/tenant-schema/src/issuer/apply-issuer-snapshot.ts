@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
-import { tableExists } from '../schema/schema-catalog.ts';
+import { tableExists } from '../schema/index.ts';
 import { EconomicActivity, Issuer, Location } from '../entities/index.ts';
-import { activityRow } from '../provision/seed-tenant-schema.ts';
-import { lockTenantSchema } from '../schema/tenant-lock.ts';
-import { schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaInput } from '../provision/tenant-input.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
-import { assertTenantInput, assertVersion } from '../provision/validate-tenant-input.ts';
+import { activityRow } from '../provision/index.ts';
+import { lockTenantSchema } from '../schema/index.ts';
+import { schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaInput } from '../provision/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
+import { assertTenantInput, assertVersion } from '../provision/index.ts';
 
 /** `applied`: the schema now holds this version; `stale`: it already held this or a newer one; `no-schema`: not provisioned yet. */
 export type IssuerSnapshotOutcome = 'applied' | 'stale' | 'no-schema';

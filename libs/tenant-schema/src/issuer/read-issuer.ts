@@ -1,8 +1,8 @@
-import { tableExists } from '../schema/schema-catalog.ts';
+import { tableExists } from '../schema/index.ts';
 import { EconomicActivity, Issuer } from '../entities/index.ts';
-import { schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
-import type { TenantEconomicActivityInput } from '../provision/tenant-input.ts';
+import { schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
+import type { TenantEconomicActivityInput } from '../provision/index.ts';
 
 export interface IssuerInfo {
   rut: string | null;

@@ -1,10 +1,10 @@
 import type { TenantMigration } from '@tenantry/tenant-migrations';
-import { readSchemaVersionIn, schemaExists } from '../schema/schema-catalog.ts';
+import { readSchemaVersionIn, schemaExists } from '../schema/index.ts';
 import { TenantSchemaError } from '../errors.ts';
 import { migrationError } from './migration-error.ts';
-import { lockTenantSchema } from '../schema/tenant-lock.ts';
+import { lockTenantSchema } from '../schema/index.ts';
 import { createTenantMigrator } from './tenant-migrator.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 export interface MigrateTenantSchemaOptions {
   migrations: readonly TenantMigration[];

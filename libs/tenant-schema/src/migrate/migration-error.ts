@@ -1,5 +1,5 @@
 import { TenantSchemaError } from '../errors.ts';
-import { SQLSTATE, sqlStateOf } from '../schema/sql-state.ts';
+import { SQLSTATE, sqlStateOf } from '../schema/index.ts';
 
 /**
  * What a failed schema migration is reported as (its transaction already rolled back): a lock not

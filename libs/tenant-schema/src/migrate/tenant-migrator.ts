@@ -2,7 +2,7 @@ import type { Transaction } from '@mikro-orm/core';
 import { MigrationRunner, MigrationStorage, Migrator, type Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantMigration } from '@tenantry/tenant-migrations';
-import { qualifiedName } from '../schema/quote-identifier.ts';
+import { qualifiedName } from '../schema/index.ts';
 
 /** Same table MikroORM's migration storage creates (tracking-table.test.ts compares the two). */
 export function trackingTableSql(schemaName: string): string {

@@ -1,5 +1,5 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { movedSchemaNameFor, roleNameFor } from '../schema/tenant-names.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { movedSchemaNameFor, roleNameFor } from '../schema/index.ts';
 import { withMoveClient } from './move-connection.ts';
 import type { MoveEndpoint } from './move-types.ts';
 import { dropRoleIfUnused } from './undo-tenant-move.ts';

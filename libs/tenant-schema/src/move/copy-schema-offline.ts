@@ -1,6 +1,6 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { lockDownTenantDatabase, newTenantRoleSql, rolePolicySql } from '../provision/tenant-role.ts';
-import { createTenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { lockDownTenantDatabase, newTenantRoleSql, rolePolicySql } from '../provision/index.ts';
+import { createTenantSchemaOrm } from '../schema/index.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient } from './move-connection.ts';
 import { dumpAndRestore, findPgBinDir } from './pg-tools.ts';

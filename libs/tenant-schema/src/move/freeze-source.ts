@@ -1,5 +1,5 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { sqlStateOf, SQLSTATE } from '../schema/sql-state.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { sqlStateOf, SQLSTATE } from '../schema/index.ts';
 import type { MoveContext } from './move-context.ts';
 import { connectMove, queryRows, withMoveClient, type MoveClient } from './move-connection.ts';
 import { freezeTimedOut, moveAborted } from './move-errors.ts';

@@ -10,3 +10,5 @@ export type { MoveNames } from './move-context.ts';
 export { TenantMoveError } from './move-errors.ts';
 export { MOVE_STATES, isBefore as isMoveStateBefore } from './move-types.ts';
 export type { MoveState, MoveEndpoint, MoveJournal, TenantMovePlan, RunTenantMoveOptions, UndoTenantMoveOptions } from './move-types.ts';
+export * from './move-connection.ts';
+export * from './pg-tools.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '@tenantry/logger';
-import { tenantSchemaLockKey } from '../schema/tenant-lock.ts';
-import { movedSchemaNameFor, roleNameFor, schemaNameFor, tenantIdHex } from '../schema/tenant-names.ts';
+import { tenantSchemaLockKey } from '../schema/index.ts';
+import { movedSchemaNameFor, roleNameFor, schemaNameFor, tenantIdHex } from '../schema/index.ts';
 import { TenantMoveError } from './move-errors.ts';
 import type { TenantMovePlan } from './move-types.ts';
 import { readServerIdentity, type ServerIdentity } from './server-identity.ts';

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { quoteIdentifier } from '../schema/index.ts';
 import { alterRoleLogin } from './freeze-source.ts';
 import type { MoveNames } from './move-context.ts';
 import { withMoveClient } from './move-connection.ts';

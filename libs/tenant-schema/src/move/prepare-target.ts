@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_TENANT_ROLE_LIMITS } from '@tenantry/config';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { inspectTenant } from '../schema/schema-catalog.ts';
-import { qualifiedName, quoteIdentifier } from '../schema/quote-identifier.ts';
-import { lockTenantSchema } from '../schema/tenant-lock.ts';
-import { createTenantMigrator } from '../migrate/tenant-migrator.ts';
-import { lockDownTenantDatabase, newTenantSchemaSql } from '../provision/tenant-role.ts';
-import { createTenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { inspectTenant } from '../schema/index.ts';
+import { qualifiedName, quoteIdentifier } from '../schema/index.ts';
+import { lockTenantSchema } from '../schema/index.ts';
+import { createTenantMigrator } from '../migrate/index.ts';
+import { lockDownTenantDatabase, newTenantSchemaSql } from '../provision/index.ts';
+import { createTenantSchemaOrm } from '../schema/index.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient } from './move-connection.ts';
 import { TenantMoveError } from './move-errors.ts';

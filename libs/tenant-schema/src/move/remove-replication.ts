@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { quoteIdentifier } from '../schema/index.ts';
 import type { MoveContext } from './move-context.ts';
 import { withMoveClient } from './move-connection.ts';
 import { dropSlot, dropTableSyncSlots } from './replication-slot.ts';

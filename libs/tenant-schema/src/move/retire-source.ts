@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { quoteIdentifier } from '../schema/index.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient, type MoveClient } from './move-connection.ts';
 import { TenantMoveError } from './move-errors.ts';

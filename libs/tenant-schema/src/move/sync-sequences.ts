@@ -1,4 +1,4 @@
-import { qualifiedName } from '../schema/quote-identifier.ts';
+import { qualifiedName } from '../schema/index.ts';
 import type { SourceFreeze } from './freeze-source.ts';
 import type { MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient } from './move-connection.ts';

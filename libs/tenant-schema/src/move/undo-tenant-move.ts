@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
+import { quoteIdentifier } from '../schema/index.ts';
 import { unfreezeSource } from './freeze-source.ts';
 import { openMoveContext, type MoveContext } from './move-context.ts';
 import { queryRows, withMoveClient, type MoveClient } from './move-connection.ts';

@@ -1,8 +1,8 @@
-import { roleExists, schemaExists } from '../schema/schema-catalog.ts';
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { lockTenantSchema } from '../schema/tenant-lock.ts';
-import { roleNameFor, schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { roleExists, schemaExists } from '../schema/index.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { lockTenantSchema } from '../schema/index.ts';
+import { roleNameFor, schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 export interface DropTenantSchemaResult {
   schemaDropped: boolean;

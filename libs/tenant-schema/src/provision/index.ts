@@ -11,3 +11,8 @@ export type { DropTenantSchemaResult } from './drop-tenant-schema.ts';
 export { MAIN_LOCATION_NAME } from './seed-tenant-schema.ts';
 export { startSparePool, topUpSpareSchemas, refreshSpareSchemas, listSpareSchemas, SPARE_SCHEMA_PREFIX } from './spare-schemas.ts';
 export type { SparePool, TopUpSpareSchemasOptions } from './spare-schemas.ts';
+export * from './drop-tenant-schema.ts';
+export * from './seed-tenant-schema.ts';
+export * from './tenant-input.ts';
+export * from './tenant-role.ts';
+export * from './validate-tenant-input.ts';

@@ -2,16 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_TENANT_ROLE_LIMITS, type TenantRoleLimits } from '@tenantry/config';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { inspectTenant, readTrackedVersion } from '../schema/schema-catalog.ts';
+import { inspectTenant, readTrackedVersion } from '../schema/index.ts';
 import { TenantSchemaError } from '../errors.ts';
 import { seedTenantSchema } from './seed-tenant-schema.ts';
 import { claimSpareSchema } from './spare-schemas.ts';
-import { lockTenantSchema } from '../schema/tenant-lock.ts';
-import { createTenantMigrator, trackingTableSql } from '../migrate/tenant-migrator.ts';
-import { roleNameFor, schemaNameFor } from '../schema/tenant-names.ts';
+import { lockTenantSchema } from '../schema/index.ts';
+import { createTenantMigrator, trackingTableSql } from '../migrate/index.ts';
+import { roleNameFor, schemaNameFor } from '../schema/index.ts';
 import { ensureTenantRole, lockDownTenantDatabase, newTenantSchemaSql, type TenantRolePolicy } from './tenant-role.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 import { assertTenantInput } from './validate-tenant-input.ts';
 
 export interface ProvisionTenantSchemaOptions {

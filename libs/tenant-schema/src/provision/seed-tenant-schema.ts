@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { qualifiedName } from '../schema/quote-identifier.ts';
+import { qualifiedName } from '../schema/index.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
 
 /** Name of the main location seeded from the tenant address. */

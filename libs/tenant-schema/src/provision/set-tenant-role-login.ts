@@ -1,7 +1,7 @@
-import { roleExists } from '../schema/schema-catalog.ts';
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { roleNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { roleExists } from '../schema/index.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { roleNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 export interface SetTenantRoleLoginOptions {
   /**

@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_TENANT_ROLE_LIMITS } from '@tenantry/config';
 import type { Logger } from '@tenantry/logger';
 import { tenantMigrations, type TenantMigration } from '@tenantry/tenant-migrations';
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { createTenantMigrator } from '../migrate/tenant-migrator.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { createTenantMigrator } from '../migrate/index.ts';
 import { lockDownTenantDatabase, newTenantSchemaSql, rolePolicySql, type TenantRolePolicy } from './tenant-role.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 // A spare is a tenant schema built ahead of time, with every migration applied and a NOLOGIN role
 // of its own, but no tenant. Provisioning claims one by renaming schema and role, so the ~60

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_TENANT_ROLE_LIMITS, type TenantRoleLimits } from '@tenantry/config';
-import { roleExists } from '../schema/schema-catalog.ts';
-import { qualifiedName, quoteIdentifier } from '../schema/quote-identifier.ts';
-import { tenantGroupFor } from '../schema/tenant-names.ts';
-import { trackingTableSql } from '../migrate/tenant-migrator.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { roleExists } from '../schema/index.ts';
+import { qualifiedName, quoteIdentifier } from '../schema/index.ts';
+import { tenantGroupFor } from '../schema/index.ts';
+import { trackingTableSql } from '../migrate/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 export type { TenantRoleLimits };
 

@@ -1,5 +1,5 @@
 import { TenantSchemaError } from '../errors.ts';
-import { tenantIdHex } from '../schema/tenant-names.ts';
+import { tenantIdHex } from '../schema/index.ts';
 import type { TenantSchemaInput } from './tenant-input.ts';
 
 /**

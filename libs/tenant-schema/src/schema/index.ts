@@ -7,3 +7,9 @@ export type { TenantSchemaOrm, TenantSchemaOrmOptions } from './tenant-schema-or
 export { readSchemaVersion } from './read-schema-version.ts';
 export { listTenantTables } from './list-tenant-tables.ts';
 export { tenantSchemaLockKey } from './tenant-lock.ts';
+export * from './quote-identifier.ts';
+export * from './schema-catalog.ts';
+export * from './sql-state.ts';
+export * from './tenant-lock.ts';
+export * from './tenant-names.ts';
+export * from './tenant-schema-orm.ts';

@@ -1,6 +1,6 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 
 export interface TenantSchemaStatistics {
   /** False when the schema does not exist on this database (not provisioned, or elsewhere). */

@@ -1,6 +1,6 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import { roleNameFor, schemaNameFor } from '../schema/tenant-names.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import { roleNameFor, schemaNameFor } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 import { STATEMENT_TOTALS_SQL, statementStatsAvailability, statementTotalsOf, type StatementTotals } from './statement-stats.ts';
 
 /** Bytes of a tenant schema's tables (with TOAST) and of their indexes. */

@@ -1,5 +1,5 @@
-import { quoteIdentifier } from '../schema/quote-identifier.ts';
-import type { TenantSchemaOrm } from '../schema/tenant-schema-orm.ts';
+import { quoteIdentifier } from '../schema/index.ts';
+import type { TenantSchemaOrm } from '../schema/index.ts';
 import { STATEMENT_TOTALS_SQL, statementStatsAvailability, statementTotalsOf, type StatementStatsAvailability, type StatementTotals } from './statement-stats.ts';
 
 export type UsageOrder = 'exec_time' | 'calls' | 'rows';

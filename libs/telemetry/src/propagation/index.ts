@@ -1,0 +1,2 @@
+// The folder's door: W3C trace context of events and Kafka headers.
+export * from './trace-context.ts';
